@@ -1,0 +1,100 @@
+// Helpers shared by the MobileNetV3 layer generators.
+//
+// Data layout at every pipeline boundary (see docs/layout.md):
+//   activations  (c, p): channels innermost, p = x + y * width (NHWC of one image, flattened)
+//   1x1 weights  (co, ci): output channel innermost, so a vector of outputs is one load
+//   depthwise    (c, kx, ky); stem (co, ci, kx, ky); biases (c)
+// The pointwise (1x1) convolutions work on the flattened pixel index so that a register
+// block of pixels can span row ends: a 7x7 map has 49 pixels, not 7 rows of 7.
+#pragma once
+#include "Halide.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace mnv3gen {
+
+using namespace Halide;
+
+enum class Act { ReLU, HSwish };
+enum class Pad { Symmetric, Same };
+inline const std::map<std::string, Act> kActs = {{"relu", Act::ReLU}, {"hswish", Act::HSwish}};
+inline const std::map<std::string, Pad> kPads = {{"sym", Pad::Symmetric}, {"same", Pad::Same}};
+
+inline Expr relu6(Expr v) { return clamp(v, 0.0f, 6.0f); }
+inline Expr hsigmoid(Expr v) { return relu6(v + 3.0f) * (1.0f / 6.0f); }
+inline Expr activate(Expr v, Act a) {
+    return a == Act::ReLU ? max(v, 0.0f) : v * hsigmoid(v);
+}
+
+// Output size and leading padding of a kxk window, for both padding conventions
+// (mirrors mnv3::LayerSpec; the runtime checks the shapes it passes in).
+inline int conv_out_size(int in, int k, int s, int d, Pad p) {
+    if (p == Pad::Same) return (in + s - 1) / s;
+    int pad = (k - 1) / 2 * d;
+    return (in + 2 * pad - d * (k - 1) - 1) / s + 1;
+}
+inline int conv_pad_before(int in, int k, int s, int d, Pad p) {
+    if (p == Pad::Symmetric) return (k - 1) / 2 * d;
+    int out = conv_out_size(in, k, s, d, p);
+    return std::max((out - 1) * s + d * (k - 1) + 1 - in, 0) / 2;
+}
+
+// Fixes a buffer's shape to dense extents (innermost first), so that generated code is
+// specialised to the layer and needs no stride arithmetic at run time.
+template<typename B>
+void constrain_dense(B &b, const std::vector<int> &extents) {
+    int stride = 1;
+    for (size_t i = 0; i < extents.size(); i++) {
+        b.dim(i).set_bounds(0, extents[i]).set_stride(stride);
+        stride *= extents[i];
+    }
+}
+
+// The vector width actually used for `channels`: the knob (0 = the target's natural
+// width), never wider than the channel count (SE squeeze can be 8 wide).
+inline int pick_vec(int knob, int channels, const Target &t) {
+    int v = knob > 0 ? knob : t.natural_vector_size<float>();
+    while (v > 4 && v > channels) v /= 2;
+    return v;
+}
+
+// A 1x1 convolution on flattened pixels:
+//   conv(c, p) = bias(c) + sum_r w(c, r) * in(r, p);  out(c, p) = act(conv(c, p))
+// Every Func in these generators names its dimensions c and p (or c, x, y), so Vars made
+// here and in the generators refer to the same loops.
+struct Pointwise {
+    Func conv, out;
+    RDom r;
+    int channels = 0;
+
+    Pointwise(const std::string &name, Func in, Func w, Func bias, int in_c, int out_c,
+              bool apply_act, Act act)
+        : conv(name + "_conv"), out(name), r(0, in_c, name + "_r"), channels(out_c) {
+        Var c("c"), p("p");
+        conv(c, p) = bias(c);
+        conv(c, p) += w(c, r) * in(r, p);
+        out(c, p) = apply_act ? activate(conv(c, p), act) : conv(c, p);
+    }
+
+    // Register blocking: `cvecs` vectors of output channels by `px` pixels of accumulators
+    // stay in registers while the reduction runs over the input channels. `f` is the Func
+    // whose loops are blocked: out itself, or a consumer into which out is inlined.
+    // `min_pixels` is the smallest pixel extent f is ever computed over (a block never
+    // exceeds it, so shifted tail blocks stay inside the region). Returns the pixel-block Var.
+    Var block(Func f, int vec, int cvecs, int px, int min_pixels, VarOrRVar p = Var("p")) {
+        Var c("c"), cb("cb"), ci("ci"), pb("pb"), pi("pi");
+        vec = std::min(vec, channels);
+        cvecs = std::max(1, std::min(cvecs, channels / vec));
+        px = std::max(1, std::min(px, min_pixels));
+        f.split(p, pb, pi, px).split(c, cb, ci, vec * cvecs).reorder(ci, pi, cb, pb)
+            .vectorize(ci, vec).unroll(ci).unroll(pi);
+        Var cc("c"), pp("p");
+        conv.compute_at(f, cb).vectorize(cc, vec).unroll(cc).unroll(pp);
+        conv.update().reorder(cc, pp, r.x).vectorize(cc, vec).unroll(cc).unroll(pp);
+        return pb;
+    }
+};
+
+}  // namespace mnv3gen
