@@ -142,12 +142,9 @@ public:
         }
         if (has_se) {
             const int vs = pick_vec(vec, SE, get_target());
-            pooled.compute_root().vectorize(c, v);
-            pooled.update().reorder(c, rp.x, rp.y).vectorize(c, v);
-            squeeze.compute_root().vectorize(c, vs);
-            squeeze.update().reorder(c, r1).vectorize(c, vs);
-            excite.compute_root().vectorize(c, v);
-            excite.update().reorder(c, r2).vectorize(c, v);
+            vectorize_channels(pooled, {rp.x, rp.y}, v);
+            vectorize_channels(squeeze, {r1}, vs);
+            vectorize_channels(excite, {r2}, v);
             gate.compute_root().vectorize(c, v);
         }
     }

@@ -60,6 +60,18 @@ inline int pick_vec(int knob, int channels, const Target &t) {
     return v;
 }
 
+// Schedules a per-channel reduction f(c) (pure init, then an update over `r`) at root,
+// vectorised over c. The update's tail is guarded rather than rounded up, so the weights
+// are never read past their last channel.
+inline void vectorize_channels(Func f, const std::vector<RVar> &r, int vec) {
+    Var c("c"), co("co"), ci("ci");
+    f.compute_root().vectorize(c, vec, TailStrategy::ShiftInwards);
+    std::vector<VarOrRVar> order = {ci};
+    for (const RVar &v : r) order.push_back(v);
+    order.push_back(co);
+    f.update().split(c, co, ci, vec, TailStrategy::GuardWithIf).reorder(order).vectorize(ci);
+}
+
 // A 1x1 convolution on flattened pixels:
 //   conv(c, p) = bias(c) + sum_r w(c, r) * in(r, p);  out(c, p) = act(conv(c, p))
 // Every Func in these generators names its dimensions c and p (or c, x, y), so Vars made

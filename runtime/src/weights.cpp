@@ -17,7 +17,7 @@ constexpr size_t kMaxHeader = 1 << 20;
 constexpr size_t kAlign = 64;
 
 uint64_t fnv1a64(const unsigned char *p, size_t n) {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
     for (size_t i = 0; i < n; i++) {
         h ^= p[i];
         h *= 1099511628211ull;
