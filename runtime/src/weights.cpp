@@ -83,6 +83,7 @@ Weights read_weights(const std::string &path) {
     size_t header = sizeof magic;
     while (std::getline(f, line)) {
         header += line.size() + 1;
+        if (f.eof()) break;  // a last line with no newline: the header was cut short
         if (header > kMaxHeader) throw Error(where + ": header too large or not terminated");
         std::istringstream ls(line);
         std::string kind;

@@ -1,0 +1,95 @@
+// The model zoo against the paper's tables (shared/docs/mobilenetv3.md).
+#include "mnv3/model_zoo.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mnv3;
+
+namespace {
+int64_t total_macs(const ModelConfig &c) {
+    int64_t m = 0;
+    for (const LayerSpec &l : build_layers(c)) m += l.macs();
+    return m;
+}
+}  // namespace
+
+TEST_CASE("make_divisible follows the spec's rule", "[zoo]") {
+    CHECK(make_divisible(16 * 0.75) == 16);
+    CHECK(make_divisible(72 * 0.75) == 56);  // 54 -> 56
+    CHECK(make_divisible(40 * 0.75) == 32);  // 30 -> 32
+    CHECK(make_divisible(3) == 8);
+    CHECK(make_divisible(17) == 16);          // 16 >= 0.9 * 17: no bump
+    CHECK(make_divisible(13) == 16);          // rounds to nearest multiple of 8
+}
+
+TEST_CASE("Large 1.0 is Table 1", "[zoo]") {
+    ModelConfig c;
+    auto L = build_layers(c);
+    REQUIRE(L.size() == 17);
+    const int exp[] = {16, 64, 72, 72, 120, 120, 240, 200, 184, 184, 480, 672, 672, 960, 960};
+    const int out[] = {16, 24, 24, 40, 40, 40, 80, 80, 80, 80, 112, 112, 160, 160, 160};
+    const int se[] = {0, 0, 0, 24, 32, 32, 0, 0, 0, 0, 120, 168, 168, 240, 240};
+    for (int i = 0; i < 15; i++) {
+        CHECK(L[i + 1].exp_c == exp[i]);
+        CHECK(L[i + 1].out_c == out[i]);
+        CHECK(L[i + 1].se_c == se[i]);
+    }
+    CHECK(L.back().exp_c == 960);
+    CHECK(L.back().head_c == 1280);
+    CHECK(L.back().height == 7);
+    // Paper: 217 M multiply-adds (our count includes SE and the classifier).
+    CHECK(total_macs(c) == Approx(217e6).epsilon(0.03));
+}
+
+TEST_CASE("Small 1.0 is Table 2", "[zoo]") {
+    ModelConfig c;
+    c.arch = Arch::Small;
+    auto L = build_layers(c);
+    REQUIRE(L.size() == 13);
+    CHECK_FALSE(L[1].has_expand());  // exp == in == 16
+    CHECK(L[1].se_c == 8);
+    CHECK(L[1].stride == 2);
+    CHECK(L.back().exp_c == 576);
+    CHECK(L.back().head_c == 1024);
+    // The paper quotes 66 M; torchvision documents 0.06 GMAC for the same table, which is
+    // what this count (every conv, SE and classifier multiply-add) reproduces.
+    CHECK(total_macs(c) == Approx(57e6).epsilon(0.03));
+}
+
+TEST_CASE("widths, minimalistic and padding", "[zoo]") {
+    // Width 0.75: every channel count through make_divisible (torchvision's rule).
+    ModelConfig c = ModelConfig::parse("large 0.75 224 sym 1000");
+    auto L = build_layers(c);
+    CHECK(L[0].out_c == 16);
+    CHECK(L[2].exp_c == 48);
+    CHECK(L[4].exp_c == 56);
+    CHECK(L[4].out_c == 32);
+    CHECK(L[4].se_c == 16);
+    CHECK(L.back().in_c == 120);
+    CHECK(L.back().exp_c == 720);
+    CHECK(L.back().head_c == 960);
+    ModelConfig s = ModelConfig::parse("small 0.75 224 sym 1000");
+    CHECK(build_layers(s).back().head_c == 768);
+    ModelConfig m = ModelConfig::parse("large-min 1.0 224 same 1001");
+    CHECK(m.minimalistic);
+    CHECK(m.padding == Padding::Same);
+    for (const LayerSpec &l : build_layers(m)) {
+        CHECK(l.act == Act::ReLU);
+        CHECK(l.se_c == 0);
+        if (l.kind == LayerKind::Bneck) CHECK(l.kernel == 3);
+    }
+    CHECK(total_macs(m) == Approx(209e6).epsilon(0.03));
+    // TF SAME pads stride-2 layers only after; symmetric pads both sides.
+    CHECK(build_layers(m)[0].pad_top() == 0);
+    CHECK(build_layers(c)[0].pad_top() == 1);
+    CHECK(ModelConfig::parse(c.name()).name() == c.name());
+}
+
+TEST_CASE("bad configurations are refused", "[zoo]") {
+    CHECK_THROWS_AS(ModelConfig::parse("huge 1.0 224 sym"), std::invalid_argument);
+    CHECK_THROWS_AS(ModelConfig::parse("large 1.0 225 sym"), std::invalid_argument);
+    CHECK_THROWS_AS(ModelConfig::parse("large 1.0 352 sym"), std::invalid_argument);
+    CHECK_THROWS_AS(ModelConfig::parse("large abc 224 sym"), std::invalid_argument);
+    CHECK_THROWS_AS(ModelConfig::parse("large 1.0 224 valid"), std::invalid_argument);
+    CHECK_THROWS_AS(ModelConfig::parse("large"), std::invalid_argument);
+}
