@@ -1,8 +1,11 @@
 // End-to-end and per-layer latency of our engine, with ONNX Runtime on the same weights
 // measured in the same run, interleaved round by round so that both see the same machine.
 //
-//   bench_latency --models DIR [--rounds R] [--runs N] [--threads 1,2] [--ort "CMD"]
-//                 [--names large_1.0,small_1.0]
+//   bench_latency --models DIR [--rounds R] [--runs N] [--threads N] [--ort "CMD"]
+//                 [--names large_1.0,small_1.0] [--no-layers]
+//
+// One thread count per process: Halide's thread pool keeps the workers it has started, so
+// a 1-thread measurement after a 2-thread one in the same process is not a 1-thread one.
 //
 // DIR holds NAME.mnv3w, NAME.input.bin, NAME.logits.bin and NAME.onnx (tools/bench.sh
 // exports them). Before timing, our logits are checked against torch's and ONNX Runtime's.
@@ -28,8 +31,9 @@ namespace {
 struct Options {
     std::string models, ort = "node bench/ort/run_ort.js";
     std::vector<std::string> names = {"large_1.0", "small_1.0"};
-    std::vector<int> threads = {1, 2};
+    int threads = 1;
     int rounds = 5, runs = 40;
+    bool layers = true;
 };
 
 std::vector<std::string> split(const std::string &s, char sep) {
@@ -99,10 +103,9 @@ Options parse(int argc, char **argv) {
         else if (a == "--names") o.names = split(val(), ',');
         else if (a == "--rounds") o.rounds = std::stoi(val());
         else if (a == "--runs") o.runs = std::stoi(val());
-        else if (a == "--threads") {
-            o.threads.clear();
-            for (const std::string &t : split(val(), ',')) o.threads.push_back(std::stoi(t));
-        } else throw mnv3::Error("unknown option " + a);
+        else if (a == "--threads") o.threads = std::stoi(val());
+        else if (a == "--no-layers") o.layers = false;
+        else throw mnv3::Error("unknown option " + a);
     }
     if (o.models.empty()) throw mnv3::Error("--models DIR is required");
     if (o.rounds < 1 || o.runs < 1) throw mnv3::Error("--rounds and --runs must be at least 1");
@@ -123,7 +126,7 @@ int main(int argc, char **argv) {
             const std::string base = o.models + "/" + name;
             auto net = mnv3::Network::load(base + ".mnv3w");
             std::vector<float> input = read_floats(base + ".input.bin"), ref = read_floats(base + ".logits.bin");
-            mnv3::Network::set_threads(1);
+            mnv3::Network::set_threads(o.threads);
             const float *out = net->run(input.data(), input.size());
             double d_torch = max_rel_diff(out, ref);
             run_ort(o, base, 1, 1, base + ".ort_logits.bin");
@@ -132,9 +135,9 @@ int main(int argc, char **argv) {
                         name.c_str(), d_torch, d_ort);
             if (d_torch > 1e-4 || d_ort > 1e-4) throw mnv3::Error(name + ": outputs disagree; not timing");
 
-            for (int threads : o.threads) {
+            {
+                const int threads = o.threads;
                 Row row{name, threads, {}, {}};
-                mnv3::Network::set_threads(threads);
                 for (int w = 0; w < 10; w++) net->run(input.data(), input.size());
                 for (int r = 0; r < o.rounds; r++) {  // interleaved: ours, then ORT, per round
                     for (int i = 0; i < o.runs; i++) {
@@ -146,12 +149,11 @@ int main(int argc, char **argv) {
                 }
                 rows.push_back(row);
             }
-            // Per-layer view, one thread.
-            mnv3::Network::set_threads(1);
+            if (!o.layers) continue;
             std::vector<double> secs;
             const int n = 20 * o.rounds;
             for (int i = 0; i < n; i++) net->run_timed(input.data(), input.size(), secs);
-            std::printf("\n## %s per layer (1 thread, mean of %d runs)\n\n", name.c_str(), n);
+            std::printf("\n## %s per layer (%d thread(s), mean of %d runs)\n\n", name.c_str(), o.threads, n);
             std::printf("| # | layer | MMAC | ms | GFLOP/s |\n|---|---|---|---|---|\n");
             double total = 0;
             for (size_t i = 0; i < secs.size(); i++) {
@@ -164,7 +166,7 @@ int main(int argc, char **argv) {
             std::printf("| | total | | %.3f | |\n", total);
         }
 
-        std::printf("\n## End to end (%d interleaved rounds of %d runs each)\n\n", o.rounds, o.runs);
+        std::printf("\n## End to end, %d thread(s) (%d interleaved rounds of %d runs each)\n\n", o.threads, o.rounds, o.runs);
         std::printf("| model | threads | ours median ms | p10 | p90 | ORT median ms | p10 | p90 | ORT / ours |\n");
         std::printf("|---|---|---|---|---|---|---|---|---|\n");
         for (const Row &r : rows) {

@@ -17,5 +17,14 @@ if [ ! -d "$root/bench/ort/node_modules/onnxruntime-node" ]; then
 fi
 mkdir -p "$root/bench/results"
 out="$root/bench/results/latency-$(date +%Y-%m-%d).md"
-"$build/bench/bench_latency" --models "$models" --ort "node $root/bench/ort/run_ort.js" "${@:2}" | tee "$out"
+# One process per thread count (see bench_latency.cpp). BENCH_THREADS overrides "1 2".
+{
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u)"
+  echo
+  for t in ${BENCH_THREADS:-1 2}; do
+    layers=""; [ "$t" = 1 ] || layers="--no-layers"
+    "$build/bench/bench_latency" --models "$models" --ort "node $root/bench/ort/run_ort.js" --threads "$t" $layers "${@:2}"
+    echo
+  done
+} | tee "$out"
 echo "wrote $out"

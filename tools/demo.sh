@@ -3,4 +3,4 @@
 # AOT-compiled layers, checks the logits against torch and ONNX Runtime, and prints the
 # latency of both engines. Usage: tools/demo.sh BUILD
 set -euo pipefail
-"$(dirname "$0")/bench.sh" "${1:-build}" --rounds 2 --runs 20 --threads 1
+"$(dirname "$0")/bench.sh" "${1:-build}" --rounds 2 --runs 20
