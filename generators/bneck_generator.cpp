@@ -24,6 +24,7 @@ public:
     GeneratorParam<int> e_vecs{"e_vecs", 2}, e_px{"e_px", 6};  // expand register block
     GeneratorParam<int> p_vecs{"p_vecs", 2}, p_px{"p_px", 6};  // project register block
     GeneratorParam<bool> par{"parallel", true}; // split row tiles across threads
+    GeneratorParam<int> tasks{"tasks", 2};      // chunks of row tiles (one per thread)
 
     Input<Buffer<float>> input{"input", 2};     // (in_c, height * width)
     Input<Buffer<float>> expand_w{"expand_w", 2}, expand_b{"expand_b", 1};
@@ -115,26 +116,40 @@ public:
             Var pb = pr.block(output, v, p_vecs, p_px, Ho * Wo);
             if (par) output.parallel(pb);
         } else if (!has_se) {
-            // Row tiles of the output; each computes the expanded and depthwise rows it
-            // needs (plus the halo) into small per-tile buffers that stay in cache.
+            // Row tiles of the output, in `tasks` chunks of consecutive tiles, one chunk per
+            // thread. Each tile computes the depthwise rows it needs into a small buffer; the
+            // expanded rows live in a per-chunk buffer and slide: a tile computes only the
+            // rows its predecessor in the chunk has not, so the halo is never recomputed
+            // except at chunk starts.
             const int tile_px = tile_rows * Wo;
-            Var t("t"), pin("pin");
-            output.split(p, t, pin, tile_px, TailStrategy::ShiftInwards);
-            if (par) output.parallel(t);
+            const int n_tiles = (Ho + tile_rows - 1) / tile_rows;
+            const int n_tasks = std::max(1, std::min<int>(tasks, n_tiles));
+            const int per_task = (n_tiles + n_tasks - 1) / n_tasks;
+            Var t("t"), pin("pin"), task("task"), ts("ts");
+            output.split(p, t, pin, tile_px, TailStrategy::ShiftInwards)
+                .split(t, task, ts, per_task, TailStrategy::ShiftInwards);
+            if (par) output.parallel(task);
             pr.block(output, v, p_vecs, p_px, tile_px, pin);
-            dw.compute_at(output, t).vectorize(c, v);
+            dw.compute_at(output, ts).vectorize(c, v);
             if (has_expand) {
-                ex->out.compute_at(output, t);
+                ex->out.store_at(output, task).compute_at(output, ts);
                 ex->block(ex->out, v, e_vecs, e_px, W);
             }
         } else {
             // Squeeze-excite needs the whole depthwise map before the project can start:
-            // the depthwise is materialised in row tiles, each expanding its own input rows.
-            Var yo("yo"), yi("yi");
-            dw.compute_root().split(y, yo, yi, tile_rows, TailStrategy::ShiftInwards).vectorize(c, v);
-            if (par) dw.parallel(yo);
+            // the depthwise is materialised in row tiles (chunks of them per thread), the
+            // expanded rows sliding along within a chunk as above.
+            const int n_tiles = (Ho + tile_rows - 1) / tile_rows;
+            const int n_tasks = std::max(1, std::min<int>(tasks, n_tiles));
+            const int per_task = (n_tiles + n_tasks - 1) / n_tasks;
+            Var yo("yo"), yi("yi"), task("task"), ys("ys");
+            dw.compute_root()
+                .split(y, yo, yi, tile_rows, TailStrategy::ShiftInwards)
+                .split(yo, task, ys, per_task, TailStrategy::ShiftInwards)
+                .vectorize(c, v);
+            if (par) dw.parallel(task);
             if (has_expand) {
-                ex->out.compute_at(dw, yo);
+                ex->out.store_at(dw, task).compute_at(dw, ys);
                 ex->block(ex->out, v, e_vecs, e_px, W);
             }
             Var pb = pr.block(output, v, p_vecs, p_px, Ho * Wo);

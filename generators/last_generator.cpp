@@ -63,8 +63,10 @@ public:
             const int blk = vv * std::max(1, std::min<int>(fc_vecs, n / vv));
             Var co("co"), cv("cv");
             f.compute_root().split(c, co, cv, blk, TailStrategy::ShiftInwards).vectorize(cv, vv);
+            // No unroll of cv here: Halide 14 drops the whole serial loop nest when a guarded,
+            // vectorised split is also unrolled (tests/generator_cases.cmake: last_min_relu).
             f.update().split(c, co, cv, blk, TailStrategy::GuardWithIf).reorder(cv, r.x, co)
-                .vectorize(cv, vv).unroll(cv);
+                .vectorize(cv, vv);
             if (par) f.update().parallel(co);
         };
         matvec(head, re, F);
