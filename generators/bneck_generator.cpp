@@ -25,6 +25,7 @@ public:
     GeneratorParam<int> p_vecs{"p_vecs", 2}, p_px{"p_px", 6};  // project register block
     GeneratorParam<bool> par{"parallel", true}; // split row tiles across threads
     GeneratorParam<int> tasks{"tasks", 2};      // chunks of row tiles (one per thread)
+    GeneratorParam<int> d_px{"d_px", 4};        // depthwise: output pixels sharing weight loads
 
     Input<Buffer<float>> input{"input", 2};     // (in_c, height * width)
     Input<Buffer<float>> expand_w{"expand_w", 2}, expand_b{"expand_b", 1};
@@ -103,6 +104,15 @@ public:
 
         // Schedule.
         const int v = pick_vec(vec, std::min(E, O), get_target());
+        // The depthwise in blocks of d_px pixels of a row by one vector of channels, so each
+        // tap's weight vector is loaded once for the whole block.
+        const int dpx = std::max(1, std::min<int>(d_px, Wo));
+        auto block_dw = [&](Func f) {
+            Var xo("xo"), xi("xi"), cb("cb"), ci("ci");
+            f.split(x, xo, xi, dpx, TailStrategy::ShiftInwards)
+                .split(c, cb, ci, v, TailStrategy::ShiftInwards)
+                .reorder(ci, xi, cb, xo).vectorize(ci).unroll(xi);
+        };
         const int tile_rows = std::max(1, std::min<int>(rows, Ho));
         if (!fuse) {
             // Op by op: every stage materialised whole, as a layer-at-a-time engine would.
@@ -111,7 +121,8 @@ public:
                 Var pb = ex->block(ex->out, v, e_vecs, e_px, H * W);
                 if (par) ex->out.parallel(pb);
             }
-            dw.compute_root().vectorize(c, v);
+            dw.compute_root();
+            block_dw(dw);
             if (par) dw.parallel(y);
             Var pb = pr.block(output, v, p_vecs, p_px, Ho * Wo);
             if (par) output.parallel(pb);
@@ -130,7 +141,8 @@ public:
                 .split(t, task, ts, per_task, TailStrategy::ShiftInwards);
             if (par) output.parallel(task);
             pr.block(output, v, p_vecs, p_px, tile_px, pin);
-            dw.compute_at(output, ts).vectorize(c, v);
+            dw.compute_at(output, ts);
+            block_dw(dw);
             if (has_expand) {
                 ex->out.store_at(output, task).compute_at(output, ts);
                 ex->block(ex->out, v, e_vecs, e_px, W);
@@ -145,8 +157,8 @@ public:
             Var yo("yo"), yi("yi"), task("task"), ys("ys");
             dw.compute_root()
                 .split(y, yo, yi, tile_rows, TailStrategy::ShiftInwards)
-                .split(yo, task, ys, per_task, TailStrategy::ShiftInwards)
-                .vectorize(c, v);
+                .split(yo, task, ys, per_task, TailStrategy::ShiftInwards);
+            block_dw(dw);
             if (par) dw.parallel(task);
             if (has_expand) {
                 ex->out.store_at(dw, task).compute_at(dw, ys);
@@ -161,6 +173,11 @@ public:
             vectorize_channels(squeeze, {r1}, vs);
             vectorize_channels(excite, {r2}, v);
             gate.compute_root().vectorize(c, v);
+            // The gated map, flattened, in one vectorised pass: the project's reduction
+            // loop then reads contiguous channels with no multiply of its own.
+            Var pb("pb");
+            flat.compute_root().split(p, pb, p, 8, TailStrategy::ShiftInwards).vectorize(c, v);
+            if (par) flat.parallel(pb);
         }
     }
 };

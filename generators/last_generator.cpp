@@ -63,11 +63,12 @@ public:
             const int blk = vv * std::max(1, std::min<int>(fc_vecs, n / vv));
             Var co("co"), cv("cv");
             f.compute_root().split(c, co, cv, blk, TailStrategy::ShiftInwards).vectorize(cv, vv);
-            // No unroll of cv here: Halide 14 drops the whole serial loop nest when a guarded,
-            // vectorised split is also unrolled (tests/generator_cases.cmake: last_min_relu).
             f.update().split(c, co, cv, blk, TailStrategy::GuardWithIf).reorder(cv, r.x, co)
                 .vectorize(cv, vv);
-            if (par) f.update().parallel(co);
+            // Unrolling keeps the block's accumulators in registers. Halide 14 drops the whole
+            // loop nest when a guarded, vectorised split is unrolled in a serial loop
+            // (tests/generator_cases.cmake: last_min_relu), so only the parallel form unrolls.
+            if (par) f.update().unroll(cv).parallel(co);
         };
         matvec(head, re, F);
         head_act_f.compute_root().vectorize(c, v);
