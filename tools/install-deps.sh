@@ -4,7 +4,8 @@
 set -euo pipefail
 
 pkgs=(cmake ninja-build g++ make libhalide14-0-dev libpng-dev catch2 pkg-config
-      python3-torch python3-torchvision python3-onnx)
+      python3-torch python3-torchvision python3-onnx
+      clang libclang-rt-14-dev)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 
 missing=()
