@@ -16,6 +16,8 @@ public:
     GeneratorParam<int> height{"height", 56}, width{"width", 56};
     GeneratorParam<Act> act{"act", Act::ReLU, kActs};
     GeneratorParam<Pad> padding{"padding", Pad::Symmetric, kPads};
+    // Clamp stage outputs to the runtime input `ranges` (float import of a quantized model).
+    GeneratorParam<bool> clamps{"clamps", false};
 
     // Schedule knobs (schedules/*.sched; documented in schedules/README.md).
     GeneratorParam<int> vec{"vec", 0};          // vector lanes, 0 = target's natural width
@@ -33,6 +35,9 @@ public:
     Input<Buffer<float>> se1_w{"se1_w", 2}, se1_b{"se1_b", 1};
     Input<Buffer<float>> se2_w{"se2_w", 2}, se2_b{"se2_b", 1};
     Input<Buffer<float>> proj_w{"proj_w", 2}, proj_b{"proj_b", 1};
+    // (lo, hi) pairs: expand conv, expand act, dw conv, dw act, SE reduce, SE expand,
+    // SE output, project, residual sum. One placeholder element when clamps is false.
+    Input<Buffer<float>> ranges{"ranges", 1};
     Output<Buffer<float>> output{"output", 2};  // (out_c, out_h * out_w)
 
     void generate() {
@@ -45,13 +50,15 @@ public:
         const int pt = conv_pad_before(H, K, S, D, P), pl = conv_pad_before(W, K, S, D, P);
         const bool has_expand = E != Ci, has_se = SE > 0;
         const bool residual = S == 1 && Ci == O;
+        const Ranges rg{clamps, ranges};
         Var c("c"), p("p"), x("x"), y("y");
 
         // Algorithm.
         Func expanded("expanded");
         std::unique_ptr<Pointwise> ex;
         if (has_expand) {
-            ex.reset(new Pointwise("expand", input, expand_w, expand_b, Ci, E, true, A));
+            ex.reset(new Pointwise("expand", input, expand_w, expand_b, Ci, E,
+                                   [&](Expr v) { return rg(1, activate(rg(0, v), A)); }));
             expanded = ex->out;
         } else {
             expanded(c, p) = input(c, p);
@@ -67,7 +74,7 @@ public:
         for (int ky = 0; ky < K; ky++)
             for (int kx = 0; kx < K; kx++)
                 sum += dw_w(c, kx, ky) * padded(c, x * S + kx * D - pl, y * S + ky * D - pt);
-        dw(c, x, y) = activate(sum, A);
+        dw(c, x, y) = rg(3, activate(rg(2, sum), A));
 
         Func gate("gate"), pooled("pooled"), squeeze("squeeze"), excite("excite");
         RDom rp(0, Wo, 0, Ho, "rp"), r1(0, E, "r1"), r2(0, std::max(SE, 1), "r2");
@@ -77,16 +84,16 @@ public:
             squeeze(c) = se1_b(c);
             squeeze(c) += se1_w(c, r1) * (pooled(r1) * (1.0f / (Ho * Wo)));
             excite(c) = se2_b(c);
-            excite(c) += se2_w(c, r2) * max(squeeze(r2), 0.0f);
-            gate(c) = hsigmoid(excite(c));
+            excite(c) += se2_w(c, r2) * rg(4, max(squeeze(r2), 0.0f));
+            gate(c) = hsigmoid(rg(5, excite(c)));
         }
         // The depthwise result on flattened pixels, SE gate applied, as the project reads it.
         Func flat("flat");
         Expr d = dw(c, p % Wo, p / Wo);
-        flat(c, p) = has_se ? d * gate(c) : d;
+        flat(c, p) = has_se ? rg(6, d * gate(c)) : d;
 
-        Pointwise pr("project", flat, proj_w, proj_b, E, O, false, A);
-        output(c, p) = residual ? pr.out(c, p) + input(c, p) : pr.out(c, p);
+        Pointwise pr("project", flat, proj_w, proj_b, E, O, [&](Expr v) { return rg(7, v); });
+        output(c, p) = residual ? rg(8, pr.out(c, p) + input(c, p)) : pr.out(c, p);
 
         // Shapes: dense, fixed by the layer instance.
         constrain_dense(input, {Ci, H * W});
@@ -101,6 +108,7 @@ public:
         constrain_dense(proj_w, {O, E});
         constrain_dense(proj_b, {O});
         constrain_dense(output, {O, Ho * Wo});
+        constrain_dense(ranges, {clamps ? 18 : 1});
 
         // Schedule.
         const int v = pick_vec(vec, std::min(E, O), get_target());

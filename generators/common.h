@@ -10,6 +10,7 @@
 #include "Halide.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -60,6 +61,18 @@ inline int pick_vec(int knob, int channels, const Target &t) {
     return v;
 }
 
+// Output ranges of a float import of a quantized model (TFLite): there, activations are
+// carried by each tensor's quantization range, so every stage output is clamped to the range
+// its quantized tensor could hold. The ranges are a runtime input (pairs lo, hi), like the
+// weights; the variant without clamps (torchvision weights) has no clamp code at all.
+struct Ranges {
+    bool enabled = false;
+    Func lohi;
+    Expr operator()(int i, Expr v) const {
+        return enabled ? clamp(v, lohi(2 * i), lohi(2 * i + 1)) : v;
+    }
+};
+
 // Schedules a per-channel reduction f(c) (pure init, then an update over `r`) at root,
 // vectorised over c. The update's tail is guarded rather than rounded up, so the weights
 // are never read past their last channel.
@@ -81,13 +94,14 @@ struct Pointwise {
     RDom r;
     int channels = 0;
 
+    // `finish` turns the sum into the stage's output (activation, range clamps).
     Pointwise(const std::string &name, Func in, Func w, Func bias, int in_c, int out_c,
-              bool apply_act, Act act)
+              const std::function<Expr(Expr)> &finish)
         : conv(name + "_conv"), out(name), r(0, in_c, name + "_r"), channels(out_c) {
         Var c("c"), p("p");
         conv(c, p) = bias(c);
         conv(c, p) += w(c, r) * in(r, p);
-        out(c, p) = apply_act ? activate(conv(c, p), act) : conv(c, p);
+        out(c, p) = finish(conv(c, p));
     }
 
     // Register blocking: `cvecs` vectors of output channels by `px` pixels of accumulators

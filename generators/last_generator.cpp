@@ -12,6 +12,7 @@ public:
     GeneratorParam<int> height{"height", 7}, width{"width", 7};
     GeneratorParam<Act> act{"act", Act::HSwish, kActs};
     GeneratorParam<Act> head_act{"head_act", Act::HSwish, kActs};
+    GeneratorParam<bool> clamps{"clamps", false};  // see bneck
 
     // Schedule knobs (schedules/README.md).
     GeneratorParam<int> vec{"vec", 0};
@@ -23,23 +24,28 @@ public:
     Input<Buffer<float>> conv_w{"conv_w", 2}, conv_b{"conv_b", 1};  // (exp_c, in_c)
     Input<Buffer<float>> head_w{"head_w", 2}, head_b{"head_b", 1};  // (head_c, exp_c)
     Input<Buffer<float>> fc_w{"fc_w", 2}, fc_b{"fc_b", 1};          // (classes, head_c)
+    // (lo, hi): conv, conv act, head, head act, logits; 1 element if unused.
+    Input<Buffer<float>> ranges{"ranges", 1};
     Output<Buffer<float>> output{"output", 1};    // (classes)
 
     void generate() {
         const int Ci = in_c, E = exp_c, F = head_c, NC = classes, HW = int(height) * int(width);
         Var c("c"), p("p");
 
-        Pointwise conv("lastconv", input, conv_w, conv_b, Ci, E, true, act);
+        const Ranges rg{clamps, ranges};
+        const Act A = act, HA = head_act;
+        Pointwise conv("lastconv", input, conv_w, conv_b, Ci, E,
+                       [&](Expr v) { return rg(1, activate(rg(0, v), A)); });
         RDom rp(0, HW, "rp"), re(0, E, "re"), rf(0, F, "rf");
         Func pooled("pooled"), head("head"), head_act_f("head_act"), logits("logits");
         pooled(c) = 0.0f;
         pooled(c) += conv.out(c, rp);
         head(c) = head_b(c);
         head(c) += head_w(c, re) * (pooled(re) * (1.0f / HW));
-        head_act_f(c) = activate(head(c), head_act);
+        head_act_f(c) = rg(3, activate(rg(2, head(c)), HA));
         logits(c) = fc_b(c);
         logits(c) += fc_w(c, rf) * head_act_f(rf);
-        output(c) = logits(c);
+        output(c) = rg(4, logits(c));
 
         constrain_dense(input, {Ci, HW});
         constrain_dense(conv_w, {E, Ci});
@@ -49,6 +55,7 @@ public:
         constrain_dense(fc_w, {NC, F});
         constrain_dense(fc_b, {NC});
         constrain_dense(output, {NC});
+        constrain_dense(ranges, {clamps ? 10 : 1});
 
         const int v = pick_vec(vec, E, get_target());
         conv.out.compute_root();

@@ -11,6 +11,7 @@ public:
     GeneratorParam<int> height{"height", 224}, width{"width", 224};
     GeneratorParam<Act> act{"act", Act::HSwish, kActs};
     GeneratorParam<Pad> padding{"padding", Pad::Symmetric, kPads};
+    GeneratorParam<bool> clamps{"clamps", false};  // see bneck
 
     // Schedule knobs (schedules/README.md).
     GeneratorParam<int> vec{"vec", 0};
@@ -20,6 +21,7 @@ public:
     Input<Buffer<float>> input{"input", 3};   // (in_c, width, height)
     Input<Buffer<float>> weight{"weight", 4}; // (out_c, in_c, kx, ky)
     Input<Buffer<float>> bias{"bias", 1};
+    Input<Buffer<float>> ranges{"ranges", 1};  // (lo, hi): conv, act; 1 element if unused
     Output<Buffer<float>> output{"output", 2};// (out_c, out_h * out_w)
 
     void generate() {
@@ -36,13 +38,15 @@ public:
                 for (int ci = 0; ci < Ci; ci++)
                     sum += weight(c, ci, kx, ky) * padded(ci, x * S + kx - pl, y * S + ky - pt);
         Func conv("conv");
-        conv(c, x, y) = activate(sum, act);
+        const Ranges rg{clamps, ranges};
+        conv(c, x, y) = rg(1, activate(rg(0, sum), act));
         output(c, p) = conv(c, p % Wo, p / Wo);
 
         constrain_dense(input, {Ci, W, H});
         constrain_dense(weight, {O, Ci, K, K});
         constrain_dense(bias, {O});
         constrain_dense(output, {O, Ho * Wo});
+        constrain_dense(ranges, {clamps ? 4 : 1});
 
         // Rows of the output; within a row, blocks of `px` pixels by all output channels.
         const int v = pick_vec(vec, O, get_target());

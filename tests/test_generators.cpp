@@ -75,6 +75,11 @@ public:
         return it->second;
     }
     int i(const std::string &k) const { return std::stoi(str(k)); }
+    // Optional flags (generator default false).
+    bool flag(const std::string &k) const {
+        auto it = kv_.find(k);
+        return it != kv_.end() && it->second == "true";
+    }
 
 private:
     std::map<std::string, std::string> kv_;
@@ -177,6 +182,17 @@ uint64_t seed_of(const char *name) {
     return h;
 }
 
+// Random clamp ranges that bite: values here are mostly within [-3, 3].
+Ranges random_ranges(const Params &params, int points, Rng &rng) {
+    Ranges r;
+    if (!params.flag("clamps")) return r;
+    for (int i = 0; i < points; i++) {
+        r.lohi.push_back(float(rng.uniform(-1.5, 0.0)));
+        r.lohi.push_back(float(rng.uniform(0.3, 2.0)));
+    }
+    return r;
+}
+
 Prepared prepare(const GeneratorCase &gc) {
     const Params params(gc.params);
     Rng rng(seed_of(gc.name));
@@ -185,7 +201,8 @@ Prepared prepare(const GeneratorCase &gc) {
     // Perturbation for the sanity check: +0.25 on one mid-pipeline weight.
     const float kDelta = 0.25f;
     if (gen == "stem") {
-        const StemParams p = stem_params(params);
+        StemParams p = stem_params(params);
+        p.ranges = random_ranges(params, 2, rng);
         const Tensor3 image = random_tensor(p.height, p.width, p.in_c, rng);
         StemWeights w = random_stem_weights(p, rng);
         r.packed = pack_stem_inputs(p, w, image);
@@ -194,7 +211,8 @@ Prepared prepare(const GeneratorCase &gc) {
         w.w.at(0, 0, p.kernel / 2, p.kernel / 2) += kDelta;
         r.perturbed = stem(p, w, image).v;
     } else if (gen == "bneck") {
-        const BneckParams p = bneck_params(params);
+        BneckParams p = bneck_params(params);
+        p.ranges = random_ranges(params, 9, rng);
         const Tensor3 in = random_tensor(p.height, p.width, p.in_c, rng);
         BneckWeights w = random_bneck_weights(p, rng);
         r.packed = pack_bneck_inputs(p, w, in);
@@ -203,7 +221,8 @@ Prepared prepare(const GeneratorCase &gc) {
         w.dw_w.at(0, 0, p.kernel / 2, p.kernel / 2) += kDelta;
         r.perturbed = bneck(p, w, in).v;
     } else if (gen == "last") {
-        const LastParams p = last_params(params);
+        LastParams p = last_params(params);
+        p.ranges = random_ranges(params, 5, rng);
         const Tensor3 in = random_tensor(p.height, p.width, p.in_c, rng);
         LastWeights w = random_last_weights(p, rng);
         r.packed = pack_last_inputs(p, w, in);

@@ -69,7 +69,7 @@ std::string ModelConfig::name() const {
     std::string a = arch == Arch::Large ? "large" : "small";
     if (minimalistic) a += "-min";
     return a + "_" + fmt_width(width) + "_" + std::to_string(resolution) + "_" +
-           to_string(padding) + "_c" + std::to_string(classes);
+           to_string(padding) + "_c" + std::to_string(classes) + (ranges ? "_ranges" : "");
 }
 
 void ModelConfig::validate() const {
@@ -87,12 +87,15 @@ ModelConfig ModelConfig::parse(const std::string &text) {
     for (char &c : t)
         if (c == '_') c = ' ';
     std::istringstream in(t);
-    std::string arch, width, res, pad, classes;
+    std::string arch, width, res, pad, classes, flag, extra;
     if (!(in >> arch >> width >> res >> pad))
         throw std::invalid_argument("model configuration '" + text +
                                     "': expected 'ARCH WIDTH RESOLUTION PADDING [CLASSES]'");
-    in >> classes;
+    in >> classes >> flag;
+    if (in >> extra) throw std::invalid_argument("model configuration '" + text + "': unexpected '" + extra + "'");
     ModelConfig c;
+    if (flag == "ranges") c.ranges = true;
+    else if (!flag.empty()) throw std::invalid_argument("model configuration '" + text + "': unknown flag '" + flag + "'");
     if (arch == "large" || arch == "large-min") c.arch = Arch::Large;
     else if (arch == "small" || arch == "small-min") c.arch = Arch::Small;
     else throw std::invalid_argument("unknown architecture '" + arch + "' (large, small, large-min, small-min)");
@@ -116,6 +119,14 @@ ModelConfig ModelConfig::parse(const std::string &text) {
     else throw std::invalid_argument("unknown padding '" + pad + "' (sym or same)");
     c.validate();
     return c;
+}
+
+int LayerSpec::clamp_points() const {
+    switch (kind) {
+    case LayerKind::Stem: return 2;   // conv, activation
+    case LayerKind::Bneck: return 9;  // see generators/bneck_generator.cpp
+    default: return 5;                // conv, activation, head, head activation, logits
+    }
 }
 
 int LayerSpec::out_height() const {
@@ -155,6 +166,7 @@ std::string LayerSpec::signature() const {
           << "_w" << width << "_" << a << "_" << (head_act == Act::ReLU ? "re" : "hs");
         break;
     }
+    if (clamps) s << "_cl";
     return s.str();
 }
 
@@ -193,6 +205,7 @@ std::vector<std::string> LayerSpec::generator_params() const {
              p("height", height), p("width", width), std::string("act=") + to_string(act),
              std::string("head_act=") + to_string(head_act)};
     }
+    if (clamps) r.push_back("clamps=true");
     return r;
 }
 
@@ -211,6 +224,7 @@ std::vector<LayerSpec> build_layers(const ModelConfig &cfg) {
     stem.act = cfg.minimalistic ? Act::ReLU : Act::HSwish;
     stem.height = stem.width = cfg.resolution;
     stem.padding = cfg.padding;
+    stem.clamps = cfg.ranges;
     layers.push_back(stem);
 
     int c = stem.out_c, h = stem.out_height(), w = stem.out_width();
@@ -227,6 +241,7 @@ std::vector<LayerSpec> build_layers(const ModelConfig &cfg) {
         b.height = h;
         b.width = w;
         b.padding = cfg.padding;
+        b.clamps = cfg.ranges;
         layers.push_back(b);
         c = b.out_c;
         h = b.out_height();
@@ -246,6 +261,7 @@ std::vector<LayerSpec> build_layers(const ModelConfig &cfg) {
     last.height = h;
     last.width = w;
     last.padding = cfg.padding;
+    last.clamps = cfg.ranges;
     layers.push_back(last);
     return layers;
 }

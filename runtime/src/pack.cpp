@@ -154,6 +154,13 @@ std::vector<PackedLayer> pack_torchvision(const std::vector<LayerSpec> &layers, 
             p["fc_w"] = pack_matrix(fc);
             p["fc_b"] = pack_bias(fc);
         }
+        // Clamp ranges (float import of a quantized model), or the unused placeholder.
+        if (l.clamps) {
+            const Tensor &r = src.get("ranges." + std::to_string(i), {2 * l.clamp_points()});
+            p["ranges"] = {{2 * l.clamp_points()}, r.data};
+        } else {
+            p["ranges"] = placeholder(1);
+        }
         packed.push_back(std::move(p));
     }
     return packed;

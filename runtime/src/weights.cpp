@@ -157,7 +157,8 @@ void write_weights(const std::string &path, const Weights &w) {
     if (c.minimalistic) arch += "-min";
     char width[32];
     std::snprintf(width, sizeof width, "%g", double(c.width));
-    h << "model " << arch << " " << width << " " << c.resolution << " " << to_string(c.padding) << " " << c.classes << "\n";
+    h << "model " << arch << " " << width << " " << c.resolution << " " << to_string(c.padding) << " " << c.classes
+      << (c.ranges ? " ranges" : "") << "\n";
     h << "bn_eps " << w.bn_eps << "\n";
     std::vector<unsigned char> data;
     for (const auto &[name, t] : w.tensors) {

@@ -174,14 +174,30 @@ int BneckParams::out_width() const {
     return conv_geometry(width, kernel, stride, dilation, padding).out;
 }
 
+double Ranges::apply(int i, double v) const {
+    if (!enabled()) return v;
+    require(size_t(2 * i + 1) < lohi.size(), "ranges: too few values");
+    return std::min(std::max(v, double(lohi[2 * i])), double(lohi[2 * i + 1]));
+}
+Tensor3 Ranges::apply(int i, Tensor3 t) const {
+    for (float &f : t.v) f = float(apply(i, double(f)));
+    return t;
+}
+std::vector<float> Ranges::apply(int i, std::vector<float> v) const {
+    for (float &f : v) f = float(apply(i, double(f)));
+    return v;
+}
+
 Tensor3 stem(const StemParams &p, const StemWeights &wt, const Tensor3 &image) {
     require(image.h == p.height && image.w == p.width && image.c == p.in_c, "stem: input shape");
     require(wt.w.o == p.out_c && wt.w.i == p.in_c && wt.w.kh == p.kernel && wt.w.kw == p.kernel,
             "stem: weight shape");
     const ConvGeometry gy = conv_geometry(p.height, p.kernel, p.stride, 1, p.padding);
     const ConvGeometry gx = conv_geometry(p.width, p.kernel, p.stride, 1, p.padding);
-    return conv2d(image, wt.w, wt.b, p.stride, 1, 1, gy.pad_before, gx.pad_before, gy.out, gx.out,
-                  p.act);
+    const Ranges &r = p.ranges;
+    return r.apply(1, activate(r.apply(0, conv2d(image, wt.w, wt.b, p.stride, 1, 1, gy.pad_before,
+                                                 gx.pad_before, gy.out, gx.out)),
+                               p.act));
 }
 
 Tensor3 bneck(const BneckParams &p, const BneckWeights &wt, const Tensor3 &in) {
@@ -189,26 +205,42 @@ Tensor3 bneck(const BneckParams &p, const BneckWeights &wt, const Tensor3 &in) {
     require(wt.dw_w.o == p.exp_c && wt.dw_w.i == 1 && wt.dw_w.kh == p.kernel &&
                 wt.dw_w.kw == p.kernel, "bneck: depthwise weight shape");
     require(wt.proj_w.o == p.out_c && wt.proj_w.i == p.exp_c, "bneck: project weight shape");
-    const Tensor3 expanded = p.has_expand() ? pointwise(in, wt.expand_w, wt.expand_b, p.act) : in;
+    const Ranges &r = p.ranges;
+    const Tensor3 expanded =
+        p.has_expand() ? r.apply(1, activate(r.apply(0, pointwise(in, wt.expand_w, wt.expand_b)), p.act)) : in;
     const ConvGeometry gy = conv_geometry(p.height, p.kernel, p.stride, p.dilation, p.padding);
     const ConvGeometry gx = conv_geometry(p.width, p.kernel, p.stride, p.dilation, p.padding);
-    Tensor3 dw = conv2d(expanded, wt.dw_w, wt.dw_b, p.stride, p.dilation, p.exp_c, gy.pad_before,
-                        gx.pad_before, gy.out, gx.out, p.act);
+    Tensor3 dw = r.apply(3, activate(r.apply(2, conv2d(expanded, wt.dw_w, wt.dw_b, p.stride, p.dilation,
+                                                       p.exp_c, gy.pad_before, gx.pad_before, gy.out,
+                                                       gx.out)),
+                                     p.act));
     if (p.has_se()) {
         require(wt.se1_w.o == p.se_c && wt.se1_w.i == p.exp_c, "bneck: se1 weight shape");
-        dw = squeeze_excite(dw, wt.se1_w, wt.se1_b, wt.se2_w, wt.se2_b);
+        if (!r.enabled()) {
+            dw = squeeze_excite(dw, wt.se1_w, wt.se1_b, wt.se2_w, wt.se2_b);
+        } else {
+            // The same steps as squeeze_excite, with the clamp points between them.
+            std::vector<float> z = r.apply(4, linear(global_avg_pool(dw), wt.se1_w, wt.se1_b, Act::ReLU));
+            std::vector<float> g = r.apply(5, linear(z, wt.se2_w, wt.se2_b));
+            for (int y = 0; y < dw.h; y++)
+                for (int x = 0; x < dw.w; x++)
+                    for (int c = 0; c < dw.c; c++)
+                        dw.at(y, x, c) = float(r.apply(6, double(dw.at(y, x, c)) * hsigmoid(g[c])));
+        }
     }
-    Tensor3 out = pointwise(dw, wt.proj_w, wt.proj_b, Act::None);
-    return p.residual() ? add(out, in) : out;
+    Tensor3 out = r.apply(7, pointwise(dw, wt.proj_w, wt.proj_b, Act::None));
+    return p.residual() ? r.apply(8, add(out, in)) : out;
 }
 
 std::vector<float> last_stage(const LastParams &p, const LastWeights &wt, const Tensor3 &in) {
     require(in.h == p.height && in.w == p.width && in.c == p.in_c, "last_stage: input shape");
     require(wt.conv_w.o == p.exp_c && wt.head_w.o == p.head_c && wt.fc_w.o == p.classes,
             "last_stage: weight shapes");
-    const Tensor3 conv = pointwise(in, wt.conv_w, wt.conv_b, p.act);
-    const std::vector<float> head = linear(global_avg_pool(conv), wt.head_w, wt.head_b, p.head_act);
-    return linear(head, wt.fc_w, wt.fc_b, Act::None);
+    const Ranges &r = p.ranges;
+    const Tensor3 conv = r.apply(1, activate(r.apply(0, pointwise(in, wt.conv_w, wt.conv_b)), p.act));
+    std::vector<float> head = r.apply(2, linear(global_avg_pool(conv), wt.head_w, wt.head_b));
+    for (float &h : head) h = float(r.apply(3, activate(double(h), p.head_act)));
+    return r.apply(4, linear(head, wt.fc_w, wt.fc_b, Act::None));
 }
 
 // ---- random data -----------------------------------------------------------------------
@@ -364,9 +396,12 @@ Packed pack_vector(const std::vector<float> &b) { return {{int(b.size())}, b}; }
 
 Packed placeholder(int dims) { return {std::vector<int>(dims, 1), {0.0f}}; }
 
+Packed pack_ranges(const Ranges &r) { return r.enabled() ? pack_vector(r.lohi) : placeholder(1); }
+
 NamedPacked pack_stem_inputs(const StemParams &p, const StemWeights &wt, const Tensor3 &image) {
     require(image.h == p.height && image.w == p.width && image.c == p.in_c, "stem: input shape");
-    return {{"input", pack_image(image)}, {"weight", pack_stem(wt.w)}, {"bias", pack_vector(wt.b)}};
+    return {{"input", pack_image(image)}, {"weight", pack_stem(wt.w)}, {"bias", pack_vector(wt.b)},
+            {"ranges", pack_ranges(p.ranges)}};
 }
 
 NamedPacked pack_bneck_inputs(const BneckParams &p, const BneckWeights &wt, const Tensor3 &in) {
@@ -383,6 +418,7 @@ NamedPacked pack_bneck_inputs(const BneckParams &p, const BneckWeights &wt, cons
     r.emplace_back("se2_b", p.has_se() ? pack_vector(wt.se2_b) : placeholder(1));
     r.emplace_back("proj_w", pack_pointwise(wt.proj_w));
     r.emplace_back("proj_b", pack_vector(wt.proj_b));
+    r.emplace_back("ranges", pack_ranges(p.ranges));
     return r;
 }
 
@@ -391,7 +427,7 @@ NamedPacked pack_last_inputs(const LastParams &p, const LastWeights &wt, const T
     return {{"input", pack_activations(in)},       {"conv_w", pack_pointwise(wt.conv_w)},
             {"conv_b", pack_vector(wt.conv_b)},    {"head_w", pack_pointwise(wt.head_w)},
             {"head_b", pack_vector(wt.head_b)},    {"fc_w", pack_pointwise(wt.fc_w)},
-            {"fc_b", pack_vector(wt.fc_b)}};
+            {"fc_b", pack_vector(wt.fc_b)},       {"ranges", pack_ranges(p.ranges)}};
 }
 
 }  // namespace mnv3ref

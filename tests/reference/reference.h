@@ -134,6 +134,16 @@ Tensor3 squeeze_excite(const Tensor3 &x, const Tensor4 &w1, const std::vector<fl
 // Element-wise a + b (same shape).
 Tensor3 add(const Tensor3 &a, const Tensor3 &b);
 
+// Output ranges of a float import of a quantized model: pairs (lo, hi), clamp point i is
+// lohi[2i], lohi[2i+1]. Empty: no clamping (torchvision weights).
+struct Ranges {
+    std::vector<float> lohi;
+    bool enabled() const { return !lohi.empty(); }
+    double apply(int i, double v) const;
+    Tensor3 apply(int i, Tensor3 t) const;
+    std::vector<float> apply(int i, std::vector<float> v) const;
+};
+
 // ---------------------------------------------------------------------------------------
 // Layers: the same parameters as the Halide generators (stem, bneck, last), batch norm
 // already folded into the weights and biases.
@@ -145,6 +155,7 @@ struct StemParams {
     int height = 224, width = 224;
     Act act = Act::HSwish;
     Padding padding = Padding::Symmetric;
+    Ranges ranges;  // 2 points: conv, activation
     int out_height() const;
     int out_width() const;
 };
@@ -164,6 +175,9 @@ struct BneckParams {
     int height = 56, width = 56;
     Act act = Act::ReLU;
     Padding padding = Padding::Symmetric;
+    // 9 points: expand conv, expand act, dw conv, dw act, SE reduce (after ReLU), SE expand
+    // (before h-sigmoid), SE output, project, residual sum.
+    Ranges ranges;
     bool has_expand() const { return exp_c != in_c; }
     bool has_se() const { return se_c > 0; }
     bool residual() const { return stride == 1 && in_c == out_c; }
@@ -190,6 +204,7 @@ struct LastParams {
     int in_c = 160, exp_c = 960, head_c = 1280, classes = 1000;
     int height = 7, width = 7;
     Act act = Act::HSwish, head_act = Act::HSwish;
+    Ranges ranges;  // 5 points: conv, conv act, head, head act, logits
 };
 struct LastWeights {
     Tensor4 conv_w;  // {exp_c, in_c, 1, 1}
@@ -273,6 +288,8 @@ Packed pack_stem(const Tensor4 &w);
 Packed pack_vector(const std::vector<float> &b);
 // Placeholder for an absent optional input: `dims` dimensions of extent 1, value 0.
 Packed placeholder(int dims);
+// The ranges input: the (lo, hi) pairs, or a placeholder when clamping is off.
+Packed pack_ranges(const Ranges &r);
 
 // Every input of a generator, by the generator's input name, in the generator's layout;
 // absent optional inputs (expand when exp_c == in_c, SE when se_c == 0) get placeholders.

@@ -22,11 +22,14 @@ struct ModelConfig {
     int resolution = 224;       // multiple of 32 in [96, 320]
     Padding padding = Padding::Symmetric;
     int classes = 1000;
+    // Clamp every stage output to a range given with the weights: the float form of a
+    // quantized model, whose activations live in its tensors' quantization ranges (TFLite).
+    bool ranges = false;
 
-    // e.g. "large_1.0_224_sym_c1000", "small-min_0.75_160_same_c1001".
+    // e.g. "large_1.0_224_sym_c1000", "small-min_0.75_160_same_c1001_ranges".
     std::string name() const;
     // Parses the form name() prints, or the whitespace-separated line form of models.conf:
-    // "large 1.0 224 sym 1000" (arch is large, small, large-min or small-min). Throws
+    // "large 1.0 224 sym 1000 [ranges]" (arch: large, small, large-min or small-min). Throws
     // std::invalid_argument with a message saying what is wrong.
     static ModelConfig parse(const std::string &text);
     // Throws std::invalid_argument when a field is out of the supported range.
@@ -46,7 +49,10 @@ struct LayerSpec {
     Act head_act = Act::HSwish;          // last stage only: activation of the head conv
     int height = 0, width = 0;           // input spatial size
     Padding padding = Padding::Symmetric;
+    bool clamps = false;                 // stage outputs clamped to ranges (ModelConfig::ranges)
 
+    // Number of (lo, hi) clamp points the layer's generator takes when clamps is set.
+    int clamp_points() const;
     bool residual() const { return kind == LayerKind::Bneck && stride == 1 && in_c == out_c; }
     bool has_expand() const { return kind == LayerKind::Bneck && exp_c != in_c; }
     int out_height() const;
