@@ -90,7 +90,10 @@ function(mnv3_add_layers TARGET)
             continue()
         endif ()
         list(POP_FRONT fields sig gen)
-        _mnv3_merge_knobs(knobs ${MNV3_SCHED_default.${gen}} ${MNV3_SCHED_${sig}})
+        # Most general first: the generator's default, the shape (the signature without its
+        # padding and clamp suffixes, shared by torchvision and TFLite variants), the signature.
+        string(REGEX REPLACE "_(sym|same)(_cl)?$" "" shape "${sig}")
+        _mnv3_merge_knobs(knobs ${MNV3_SCHED_default.${gen}} ${MNV3_SCHED_${shape}} ${MNV3_SCHED_${sig}})
         if (runtime STREQUAL "")
             add_halide_library(${sig} FROM mnv3::halide_generators::${gen}.generator
                                GENERATOR ${gen} TARGETS ${ARG_HALIDE_TARGET}

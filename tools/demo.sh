@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# make demo: runs MobileNetV3-Large and -Small (seeded torchvision weights) through the
-# AOT-compiled layers, checks the logits against torch and ONNX Runtime, and prints the
-# latency of both engines. Usage: tools/demo.sh BUILD
+# make demo: the main job on the bundled defaults: classify the sample photos with both
+# official pretrained models (MobileNetV3-Small and Large-minimalistic, imported from TFLite).
+# Usage: tools/demo.sh BUILD
 set -euo pipefail
-"$(dirname "$0")/bench.sh" "${1:-build}" --rounds 2 --runs 20
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=$(grep -m1 '^MNV3_DATA_DIR:' "$build/CMakeCache.txt" | cut -d= -f2-)
+images=("$data"/images/*.png)
+"$build/apps/classify" --model small --top 5 "${images[@]}"
+echo
+"$build/apps/classify" --model large-min --top 5 "${images[@]}"

@@ -4,7 +4,7 @@
 // computed once per call. Float arithmetic, round half up at the end.
 //
 // Geometry: the crop side is c = round(fraction * shorter side) (at least 1), placed at
-// x0 = floor((width - c) / 2), y0 = floor((height - c) / 2) (as tf.image.central_crop).
+// x0 = floor((width - c) / 2), y0 = floor((height - c) / 2).
 // Output pixel o samples the crop at s = (o + 0.5) * c / size - 0.5 clamped to [0, c - 1]:
 // the same taps as TF2 tf.image.resize(bilinear) and torch interpolate(bilinear,
 // align_corners=False, antialias=False).
@@ -24,7 +24,7 @@ struct Tap {
 };
 
 std::vector<Tap> taps(int c, int size) {
-    std::vector<Tap> t(size_t(size));
+    std::vector<Tap> t(static_cast<size_t>(size));
     const double scale = double(c) / size;
     for (int o = 0; o < size; o++) {
         const double s = std::min(std::max((o + 0.5) * scale - 0.5, 0.0), double(c - 1));

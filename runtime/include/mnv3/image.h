@@ -36,10 +36,11 @@ Image load_png(const std::string &path, const PngLimits &limits = {});
 
 // Central crop (a square whose side is `fraction` of the shorter side, centred) then a
 // bilinear resize to size x size with half-pixel centres (as TF2 tf.image.resize and
-// torchvision without antialias), rounded to nearest uint8. Any source of at least 1x1 is
-// fine; throws mnv3::Error for an empty or inconsistent source, a size outside [1, 32768] or
-// a fraction outside (0, 1]. The crop side is round(fraction * shorter side), at least 1,
-// at offset floor((side - crop) / 2) (as tf.image.central_crop).
+// torch interpolate(bilinear, align_corners=False, antialias=False)), rounded to nearest
+// uint8. The crop side is round(fraction * shorter side), halves up (263 for 0.875 * 300),
+// at least 1; its offset is floor((side - crop) / 2) on each axis. Any source of at least
+// 1x1 is fine. Throws mnv3::Error for an empty or inconsistent source, a size outside
+// [1, 32768] or a fraction outside (0, 1].
 Image crop_resize(const Image &src, int size, double fraction = 0.875);
 
 }  // namespace mnv3
