@@ -16,5 +16,7 @@ for f in "$build"/fuzz_*; do
   echo "== $name: $secs s"
   # -rss_limit_mb bounds memory: a decoder that allocates what a header claims fails here.
   "$f" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-       "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | tail -n 12
+       "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) > "$build/$name.log" 2>&1 || {
+    tail -n 40 "$build/$name.log"; echo "$name: FAILED (log: $build/$name.log)"; exit 1; }
+  grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$build/$name.log" || true
 done
