@@ -126,8 +126,9 @@ def read_weights(path):
         f = line.split(" ")
         where = f"{path}: header line {lineno} {line!r}"
         try:
-            if f[0] == "model" and len(f) == 6 and model is None:
-                if f[1] not in ARCHES or f[4] not in PADDINGS:
+            if f[0] == "model" and len(f) in (6, 7) and model is None:
+                # A 7th field "ranges" marks the float form of a quantized model.
+                if f[1] not in ARCHES or f[4] not in PADDINGS or (len(f) == 7 and f[6] != "ranges"):
                     raise ValueError
                 model = (f[1], float(f[2]), f[2], int(f[3]), f[4], int(f[5]))
             elif f[0] == "bn_eps" and len(f) == 2 and eps is None:
