@@ -47,6 +47,7 @@ struct Network::Impl {
     std::vector<std::vector<Halide::Runtime::Buffer<float>>> buffers;  // views, per layer
     std::vector<std::vector<void *>> argv;             // per layer, in metadata order
     std::vector<const LayerEntry *> fns;
+    std::vector<size_t> output_arg;                    // per layer: position of "output" in argv
 
     void call(size_t i) {
         int rc = fns[i]->argv_fn(argv[i].data());
@@ -122,6 +123,7 @@ Network::Network(const Weights &weights) : impl_(new Impl) {
         const halide_filter_metadata_t *md = m.fns[i]->metadata();
         std::vector<void *> args;
         for (int a = 0; a < md->num_arguments; a++) {
+            if (std::string(md->arguments[a].name) == "output") m.output_arg.push_back(size_t(a));
             auto it = index.find(md->arguments[a].name);
             if (it == index.end() || md->arguments[a].kind == halide_argument_kind_input_scalar)
                 throw Error(std::string("layer ") + l.signature() + ": no value for argument " + md->arguments[a].name);
@@ -161,6 +163,23 @@ const float *Network::run_timed(const float *nhwc, size_t count, std::vector<dou
         layer_seconds[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     return impl_->logits.data();
+}
+
+const float *Network::run_hooked(const float *nhwc, size_t count, const LayerHook &hook) {
+    impl_->check_input(nhwc, count);
+    for (size_t i = 0; i < impl_->layers.size(); i++) {
+        if (hook) hook(i, true);
+        impl_->call(i);
+        if (hook) hook(i, false);
+    }
+    return impl_->logits.data();
+}
+
+const float *Network::layer_output(size_t i) const {
+    if (i >= impl_->layers.size()) throw Error("layer index " + std::to_string(i) + " out of range");
+    // The output buffer is the last argument bound by name "output": find it by position.
+    const halide_buffer_t *b = static_cast<const halide_buffer_t *>(impl_->argv[i][impl_->output_arg[i]]);
+    return reinterpret_cast<const float *>(b->host);
 }
 
 void Network::set_threads(int n) {

@@ -5,6 +5,7 @@
 #include "mnv3/model_zoo.h"
 #include "mnv3/weights.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,12 @@ public:
     const float *run(const float *nhwc, size_t count);
     // The same, and adds each layer's wall time (seconds) to layer_seconds (resized to fit).
     const float *run_timed(const float *nhwc, size_t count, std::vector<double> &layer_seconds);
+    // The same, calling hook(layer, true) before and hook(layer, false) after each layer
+    // (profilers, instruction counters, per-layer dumps).
+    using LayerHook = std::function<void(size_t layer, bool before)>;
+    const float *run_hooked(const float *nhwc, size_t count, const LayerHook &hook);
+    // The output of layer i after the last run: (channels, pixels) activations, or the logits.
+    const float *layer_output(size_t i) const;
 
     // Threads used by the generated code (process-wide: the Halide thread pool is shared).
     static void set_threads(int n);
