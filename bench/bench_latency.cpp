@@ -2,7 +2,7 @@
 // measured in the same run, interleaved round by round so that both see the same machine.
 //
 //   bench_latency --models DIR [--rounds R] [--runs N] [--threads N] [--ort "CMD"]
-//                 [--names large_1.0,small_1.0] [--no-layers]
+//                 [--names large_1.0,small_1.0] [--no-layers] [--variant opbyop]
 //
 // One thread count per process: Halide's thread pool keeps the workers it has started, so
 // a 1-thread measurement after a 2-thread one in the same process is not a 1-thread one.
@@ -31,6 +31,7 @@ namespace {
 struct Options {
     std::string models, ort = "node bench/ort/run_ort.js";
     std::vector<std::string> names = {"large_1.0", "small_1.0"};
+    std::string variant;  // schedule variant to time instead of the build's own ("opbyop")
     int threads = 1;
     int rounds = 5, runs = 40;
     bool layers = true;
@@ -105,6 +106,7 @@ Options parse(int argc, char **argv) {
         else if (a == "--runs") o.runs = std::stoi(val());
         else if (a == "--threads") o.threads = std::stoi(val());
         else if (a == "--no-layers") o.layers = false;
+        else if (a == "--variant") o.variant = val();
         else throw mnv3::Error("unknown option " + a);
     }
     if (o.models.empty()) throw mnv3::Error("--models DIR is required");
@@ -124,7 +126,7 @@ int main(int argc, char **argv) {
         std::printf("# MobileNetV3 latency: this engine vs ONNX Runtime, same weights, same run\n\n");
         for (const std::string &name : o.names) {
             const std::string base = o.models + "/" + name;
-            auto net = mnv3::Network::load(base + ".mnv3w");
+            auto net = mnv3::Network::load(base + ".mnv3w", o.variant);
             std::vector<float> input = read_floats(base + ".input.bin"), ref = read_floats(base + ".logits.bin");
             mnv3::Network::set_threads(o.threads);
             const float *out = net->run(input.data(), input.size());

@@ -2,10 +2,13 @@
 # a models file, with that instance's schedule knobs from a schedule file, and writes the
 # registry that maps each layer signature to its compiled function.
 #
-#   mnv3_add_layers(<target> MODELS <models.conf> SCHEDULE <file.sched> HALIDE_TARGET <t>)
+#   mnv3_add_layers(<target> MODELS <models.conf> SCHEDULE <file.sched> HALIDE_TARGET <t>
+#                   [VARIANT <name> KNOBS k=v...])
 #
 # <target> becomes an INTERFACE library carrying every layer library, the shared Halide
-# runtime and the registry source.
+# runtime and the registry source. A VARIANT compiles the same layers again with KNOBS
+# overriding the schedule (e.g. fuse=false: op by op) under its own registry name, which
+# mnv3::Network selects by name (bench/ compares variants in one process).
 
 # Reads a schedule file into MNV3_SCHED_<key> variables (key: signature or
 # "default.<generator>"), each a list of knob=value. Later files/lines override earlier.
@@ -50,7 +53,11 @@ function(_mnv3_merge_knobs out)
 endfunction()
 
 function(mnv3_add_layers TARGET)
-    cmake_parse_arguments(ARG "" "MODELS;SCHEDULE;HALIDE_TARGET" "" ${ARGN})
+    cmake_parse_arguments(ARG "" "MODELS;SCHEDULE;HALIDE_TARGET;VARIANT;RUNTIME" "KNOBS" ${ARGN})
+    set(suffix "")
+    if (ARG_VARIANT)
+        set(suffix "__${ARG_VARIANT}")
+    endif ()
     set(src "${PROJECT_SOURCE_DIR}")
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
                  "${ARG_MODELS}" "${src}/tools/zoo_layers.cpp" "${src}/runtime/src/model_zoo.cpp"
@@ -75,7 +82,7 @@ function(mnv3_add_layers TARGET)
     _mnv3_read_schedule("${ARG_SCHEDULE}")
 
     add_library(${TARGET} INTERFACE)
-    set(runtime "")
+    set(runtime "${ARG_RUNTIME}")
     set(includes "")
     set(entries "")
     set(models "")
@@ -93,27 +100,44 @@ function(mnv3_add_layers TARGET)
         # Most general first: the generator's default, the shape (the signature without its
         # padding and clamp suffixes, shared by torchvision and TFLite variants), the signature.
         string(REGEX REPLACE "_(sym|same)(_cl)?$" "" shape "${sig}")
-        _mnv3_merge_knobs(knobs ${MNV3_SCHED_default.${gen}} ${MNV3_SCHED_${shape}} ${MNV3_SCHED_${sig}})
+        # Variant knobs apply only to generators that declare them (fuse: bneck).
+        set(extra "")
+        foreach (kv IN LISTS ARG_KNOBS)
+            if (NOT (kv MATCHES "^fuse=" AND NOT gen STREQUAL "bneck"))
+                list(APPEND extra "${kv}")
+            endif ()
+        endforeach ()
+        _mnv3_merge_knobs(knobs ${MNV3_SCHED_default.${gen}} ${MNV3_SCHED_${shape}} ${MNV3_SCHED_${sig}} ${extra})
+        set(lib "${sig}${suffix}")
         if (runtime STREQUAL "")
-            add_halide_library(${sig} FROM mnv3::halide_generators::${gen}.generator
+            add_halide_library(${lib} FROM mnv3::halide_generators::${gen}.generator
                                GENERATOR ${gen} TARGETS ${ARG_HALIDE_TARGET}
                                PARAMS ${fields} ${knobs})
-            set(runtime ${sig}.runtime)
+            set(runtime ${lib}.runtime)
         else ()
-            add_halide_library(${sig} FROM mnv3::halide_generators::${gen}.generator
+            add_halide_library(${lib} FROM mnv3::halide_generators::${gen}.generator
                                GENERATOR ${gen} TARGETS ${ARG_HALIDE_TARGET}
                                USE_RUNTIME ${runtime} PARAMS ${fields} ${knobs})
         endif ()
-        target_link_libraries(${TARGET} INTERFACE ${sig})
-        string(APPEND includes "#include \"${sig}.h\"\n")
-        string(APPEND entries "    {\"${sig}\", ${sig}_argv, ${sig}_metadata},\n")
+        target_link_libraries(${TARGET} INTERFACE ${lib})
+        string(APPEND includes "#include \"${lib}.h\"\n")
+        string(APPEND entries "    {\"${sig}\", ${lib}_argv, ${lib}_metadata},\n")
     endforeach ()
 
     list(LENGTH models n_models)
     message(STATUS "mnv3: ${n_models} model configurations for ${ARG_HALIDE_TARGET}, schedule ${ARG_SCHEDULE}")
+    set(MNV3_LAYERS_RUNTIME "${runtime}" PARENT_SCOPE)
+    set(MNV3_REGISTRY_VARIANT "${ARG_VARIANT}")
+    # The default table is also reachable by a direct call, so that the linker keeps it when
+    # the registry sits in a static library (variants are compiled into their programs).
+    set(MNV3_REGISTRY_EXTRA "")
+    if (NOT ARG_VARIANT)
+        set(MNV3_REGISTRY_EXTRA "LayerTable default_layer_table() { return {&table, &models}; }\n")
+    endif ()
     set(MNV3_REGISTRY_INCLUDES "${includes}")
     set(MNV3_REGISTRY_ENTRIES "${entries}")
     string(REPLACE ";" "\",\n    \"" MNV3_REGISTRY_MODELS "${models}")
-    configure_file("${src}/runtime/src/registry.cpp.in" "${CMAKE_CURRENT_BINARY_DIR}/registry.cpp" @ONLY)
-    target_sources(${TARGET} INTERFACE "${CMAKE_CURRENT_BINARY_DIR}/registry.cpp")
+    configure_file("${src}/runtime/src/registry.cpp.in" "${CMAKE_CURRENT_BINARY_DIR}/registry${suffix}.cpp" @ONLY)
+    target_sources(${TARGET} INTERFACE "${CMAKE_CURRENT_BINARY_DIR}/registry${suffix}.cpp")
+    target_include_directories(${TARGET} INTERFACE "${src}/runtime/src")
 endfunction()

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <mutex>
 
 namespace mnv3 {
@@ -31,13 +32,32 @@ void install_error_handler() {
     std::call_once(once, [] { halide_set_error_handler(record_error); });
 }
 
-const LayerEntry *find_layer(const std::string &sig) {
-    for (const LayerEntry &e : compiled_layers())
+std::map<std::string, LayerTable> &tables() {
+    static std::map<std::string, LayerTable> t;
+    return t;
+}
+
+const LayerEntry *find_layer(const LayerTable &table, const std::string &sig) {
+    for (const LayerEntry &e : table.layers())
         if (sig == e.signature) return &e;
     return nullptr;
 }
 
 }  // namespace
+
+bool register_layer_table(const std::string &variant, LayerTable table) {
+    tables()[variant] = table;
+    return true;
+}
+
+const LayerTable *find_layer_table(const std::string &variant) {
+    if (variant.empty()) {
+        static const LayerTable own = default_layer_table();
+        return &own;
+    }
+    auto it = tables().find(variant);
+    return it == tables().end() ? nullptr : &it->second;
+}
 
 struct Network::Impl {
     ModelConfig config;
@@ -67,7 +87,7 @@ struct Network::Impl {
     }
 };
 
-Network::Network(const Weights &weights) : impl_(new Impl) {
+Network::Network(const Weights &weights, const std::string &variant) : impl_(new Impl) {
     install_error_handler();
     Impl &m = *impl_;
     m.config = weights.config;
@@ -76,8 +96,10 @@ Network::Network(const Weights &weights) : impl_(new Impl) {
     } catch (const std::exception &e) {
         throw Error(std::string("unsupported model: ") + e.what());
     }
+    const LayerTable *table = find_layer_table(variant);
+    if (!table) throw Error("no compiled layers for schedule variant '" + variant + "' in this program");
     for (const LayerSpec &l : m.layers) {
-        const LayerEntry *e = find_layer(l.signature());
+        const LayerEntry *e = find_layer(*table, l.signature());
         if (!e)
             throw Error("model " + m.config.name() + " is not compiled into this build (layer " + l.signature() +
                         " missing); add it to models.conf and rebuild");
@@ -138,8 +160,8 @@ Network::Network(const Weights &weights) : impl_(new Impl) {
 
 Network::~Network() = default;
 
-std::unique_ptr<Network> Network::load(const std::string &path) {
-    return std::make_unique<Network>(read_weights(path));
+std::unique_ptr<Network> Network::load(const std::string &path, const std::string &variant) {
+    return std::make_unique<Network>(read_weights(path), variant);
 }
 
 const ModelConfig &Network::config() const { return impl_->config; }
@@ -187,6 +209,9 @@ void Network::set_threads(int n) {
     halide_set_num_threads(n);
 }
 
-std::vector<std::string> Network::compiled_models() { return mnv3::compiled_models(); }
+std::vector<std::string> Network::compiled_models() {
+    const LayerTable *t = find_layer_table("");
+    return t ? t->models() : std::vector<std::string>{};
+}
 
 }  // namespace mnv3

@@ -1,4 +1,4 @@
-// The table of AOT-compiled layers in this build (generated: registry.cpp.in).
+// Tables of AOT-compiled layers (generated: registry.cpp.in), one per schedule variant.
 #pragma once
 #include <string>
 #include <vector>
@@ -13,8 +13,17 @@ struct LayerEntry {
     const halide_filter_metadata_t *(*metadata)();
 };
 
-const std::vector<LayerEntry> &compiled_layers();
-// Names (ModelConfig::name()) of the model configurations this build was made for.
-const std::vector<std::string> &compiled_models();
+struct LayerTable {
+    const std::vector<LayerEntry> &(*layers)();
+    // Names (ModelConfig::name()) of the model configurations the table was made for.
+    const std::vector<std::string> &(*models)();
+};
+
+// Called by each generated registry at static initialisation. Returns true.
+bool register_layer_table(const std::string &variant, LayerTable table);
+// The build's own table (defined by the generated registry of the default schedules).
+LayerTable default_layer_table();
+// The table of a variant ("" = the build's schedules); nullptr if not linked in.
+const LayerTable *find_layer_table(const std::string &variant);
 
 }  // namespace mnv3

@@ -14,10 +14,12 @@ namespace mnv3 {
 
 class Network {
 public:
-    // Loads a weight file (docs/weights-format.md). Throws mnv3::Error.
-    static std::unique_ptr<Network> load(const std::string &weights_path);
+    // Loads a weight file (docs/weights-format.md). Throws mnv3::Error. `variant` selects a
+    // schedule variant compiled into the program (cmake/Mnv3Layers.cmake VARIANT; "" = the
+    // build's own schedules).
+    static std::unique_ptr<Network> load(const std::string &weights_path, const std::string &variant = "");
     // Builds from tensors already in memory (torchvision names). Throws mnv3::Error.
-    explicit Network(const Weights &weights);
+    explicit Network(const Weights &weights, const std::string &variant = "");
     ~Network();
     Network(const Network &) = delete;
     Network &operator=(const Network &) = delete;
