@@ -70,12 +70,14 @@ public:
             const int blk = vv * std::max(1, std::min<int>(fc_vecs, n / vv));
             Var co("co"), cv("cv");
             f.compute_root().split(c, co, cv, blk, TailStrategy::ShiftInwards).vectorize(cv, vv);
+            // The whole block is one vector (blk lanes: fc_vecs native vectors), so its
+            // accumulators stay in registers and the last, partial block is one predicated
+            // vector. Halide 14 loses the guard when a guarded split is split again
+            // (vectorize(cv, vv), with or without unroll): the last block then read past the
+            // weights and wrote past the end of the logits (a stack overflow on ARM).
             f.update().split(c, co, cv, blk, TailStrategy::GuardWithIf).reorder(cv, r.x, co)
-                .vectorize(cv, vv);
-            // Unrolling keeps the block's accumulators in registers. Halide 14 drops the whole
-            // loop nest when a guarded, vectorised split is unrolled in a serial loop
-            // (tests/generator_cases.cmake: last_min_relu), so only the parallel form unrolls.
-            if (par) f.update().unroll(cv).parallel(co);
+                .vectorize(cv);
+            if (par) f.update().parallel(co);
         };
         matvec(head, re, F);
         head_act_f.compute_root().vectorize(c, v);

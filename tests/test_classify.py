@@ -11,16 +11,20 @@
   time and memory.
 
 usage: test_classify.py CLASSIFY MODELS_DIR IMAGES_DIR TFLITE_REF_DIR TMP_DIR
+A cross build runs CLASSIFY through the emulator in $MNV3_EMULATOR (e.g. "qemu-aarch64 -cpu
+cortex-a53", set by tests/CMakeLists.txt from CMAKE_CROSSCOMPILING_EMULATOR).
 """
 import json
 import os
 import random
+import shlex
 import struct
 import subprocess
 import sys
 import zlib
 
 CLASSIFY, MODELS, IMAGES, TFLITE_REF, TMP = sys.argv[1:6]
+EMULATOR = shlex.split(os.environ.get("MNV3_EMULATOR", ""))
 SMALL = os.path.join(MODELS, "v3-small_224_1.0_uint8.tflite")
 LARGE_MIN = os.path.join(MODELS, "v3-large-minimalistic_224_1.0_uint8.tflite")
 EXPECTED = {"chelsea.png": 286, "coffee.png": 968}
@@ -40,6 +44,7 @@ def check(name, ok, detail=""):
 def run(args, timeout=60):
     # A memory cap makes "bounded memory" a checked property, not a hope.
     limit = "ulimit -v 4000000; "
+    args = [x for a in args for x in (EMULATOR + [a] if a == CLASSIFY else [a])]
     cmd = limit + " ".join("'" + a.replace("'", "'\\''") + "'" for a in args)
     p = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
