@@ -10,6 +10,11 @@
 # overriding the schedule (e.g. fuse=false: op by op) under its own registry name, which
 # mnv3::Network selects by name (bench/ compares variants in one process).
 
+# The schedule knobs each generator declares (generators/*_generator.cpp, schedules/README.md).
+set(_MNV3_KNOBS_stem vec px parallel)
+set(_MNV3_KNOBS_bneck vec fuse rows tasks e_vecs e_px p_vecs p_px d_px parallel)
+set(_MNV3_KNOBS_last vec e_vecs e_px fc_vecs parallel)
+
 # Reads a schedule file into MNV3_SCHED_<key> variables (key: signature or
 # "default.<generator>"), each a list of knob=value. Later files/lines override earlier.
 function(_mnv3_read_schedule file)
@@ -100,10 +105,11 @@ function(mnv3_add_layers TARGET)
         # Most general first: the generator's default, the shape (the signature without its
         # padding and clamp suffixes, shared by torchvision and TFLite variants), the signature.
         string(REGEX REPLACE "_(sym|same)(_cl)?$" "" shape "${sig}")
-        # Variant knobs apply only to generators that declare them (fuse: bneck).
+        # Variant knobs apply only to generators that declare them.
         set(extra "")
         foreach (kv IN LISTS ARG_KNOBS)
-            if (NOT (kv MATCHES "^fuse=" AND NOT gen STREQUAL "bneck"))
+            string(REGEX REPLACE "=.*" "" knob "${kv}")
+            if (knob IN_LIST _MNV3_KNOBS_${gen})
                 list(APPEND extra "${kv}")
             endif ()
         endforeach ()
