@@ -2,6 +2,7 @@
 // own schedule, ""), interleaved round by round in one process, and prints the median per
 // layer and variant, then one schedule line per layer whose best variant beats the current
 // schedule by more than --margin. See autotune/CMakeLists.txt.
+#include "bench_io.h"
 #include "mnv3/error.h"
 #include "mnv3/network.h"
 
@@ -17,23 +18,8 @@
 
 namespace {
 
-std::vector<std::string> split(const std::string &s, char sep) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, sep))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
-std::vector<float> read_floats(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw mnv3::Error("cannot read " + path);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(f)), {});
-    std::vector<float> v(bytes.size() / 4);
-    std::memcpy(v.data(), bytes.data(), v.size() * 4);
-    return v;
-}
+using mnv3::bench::read_floats;
+using mnv3::bench::split;
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());

@@ -17,6 +17,7 @@
 // 2: the first calls leave malloc's free lists in a different state each time, and the
 // layers' scratch allocations see it, by some hundred instructions); every measured
 // repetition must then give the same count, and the program says whether it did.
+#include "bench_io.h"
 #include "mnv3/error.h"
 #include "mnv3/network.h"
 #ifdef MNV3_HAVE_TFLITE
@@ -39,6 +40,8 @@
 #include <vector>
 
 namespace {
+
+using mnv3::bench::read_floats;
 
 // Marker tags (first syscall argument). The plugin does not interpret them.
 enum Tag : uint64_t { kSession = 1, kRunBegin = 2, kRunEnd = 3, kLayerBegin = 4, kLayerEnd = 5 };
@@ -124,15 +127,6 @@ std::vector<float> seeded(size_t n, uint32_t seed) {
         seed = seed * 1664525u + 1013904223u;
         x = float(seed >> 8) / float(1 << 24) * 2.0f - 1.0f;  // [-1, 1)
     }
-    return v;
-}
-
-std::vector<float> read_floats(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw mnv3::Error("cannot read " + path);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(f)), {});
-    std::vector<float> v(bytes.size() / 4);
-    std::memcpy(v.data(), bytes.data(), v.size() * 4);
     return v;
 }
 

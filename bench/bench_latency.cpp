@@ -34,6 +34,7 @@
 // program (--rss-probe), each peer's at "quit" (node and python: interpreter included).
 //
 // Prints Markdown; --json FILE also writes every raw time for bench/report/write_report.py.
+#include "bench_io.h"
 #include "mnv3/error.h"
 #include "mnv3/network.h"
 
@@ -62,6 +63,9 @@
 
 namespace {
 
+using mnv3::bench::read_floats;
+using mnv3::bench::split;
+
 constexpr double kTolerance = 1e-4;  // max |diff| / max |logit|
 
 struct Options {
@@ -79,24 +83,6 @@ struct Options {
     bool rss = true;
     bool rss_probe = false;  // internal: load one model, run it, print the peak RSS
 };
-
-std::vector<std::string> split(const std::string &s, char sep) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, sep))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
-std::vector<float> read_floats(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw mnv3::Error("cannot read " + path);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(f)), {});
-    std::vector<float> v(bytes.size() / 4);
-    std::memcpy(v.data(), bytes.data(), v.size() * 4);
-    return v;
-}
 
 double percentile(std::vector<double> v, double q) {
     if (v.empty()) return NAN;
