@@ -304,8 +304,8 @@ void bench_layer(Counter &c, const std::string &sig, int runs, int warmup) {
         b.dims.assign(size_t(arg.dimensions), halide_dimension_t{});
         if (arg.kind == halide_argument_kind_output_buffer) {
             std::vector<int> shape;
-            if (spec.kind == mnv3::LayerKind::Last) shape = {spec.classes};
-            else shape = {spec.out_c, spec.out_height() * spec.out_width()};
+            for (const mnv3::Port &o : spec.outputs())
+                if (o.arg == arg.name) shape = o.shape.dims();
             if (shape.size() != b.dims.size()) throw mnv3::Error(sig + ": unexpected output rank");
             int stride = 1;
             for (size_t d = 0; d < shape.size(); d++) {

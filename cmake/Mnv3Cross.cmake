@@ -17,8 +17,10 @@ find_package(HalideHelpers 14 REQUIRED
              NO_CMAKE_FIND_ROOT_PATH)
 
 # ---- the generators, built for the build machine ------------------------------------------
-set(_mnv3_gen_sources generators/CMakeLists.txt generators/common.h generators/stem_generator.cpp
-    generators/bneck_generator.cpp generators/last_generator.cpp)
+# Every file the generators are built from: a change re-runs the host build.
+file(GLOB_RECURSE _mnv3_gen_sources RELATIVE "${PROJECT_SOURCE_DIR}" CONFIGURE_DEPENDS
+     "${PROJECT_SOURCE_DIR}/generators/*" "${PROJECT_SOURCE_DIR}/model/include/mnv3/contract.h")
+list(APPEND _mnv3_gen_sources cmake/Mnv3Kinds.cmake)
 if (NOT DEFINED mnv3-halide_generators_ROOT)
     set(_host "${CMAKE_BINARY_DIR}/host-generators")
     message(STATUS "mnv3: building the Halide generators for the build machine in ${_host}")

@@ -2,7 +2,7 @@
 # a models file, with that instance's schedule knobs from a schedule file, and writes the
 # registry that maps each layer signature to its compiled function.
 #
-#   mnv3_add_layers(<target> MODELS <models.conf> SCHEDULE <file.sched> HALIDE_TARGET <t>
+#   mnv3_add_layers(<target> MODELS <model/models.conf> SCHEDULE <file.sched> HALIDE_TARGET <t>
 #                   [VARIANT <name> KNOBS k=v...])
 #
 # <target> becomes an INTERFACE library carrying every layer library, the shared Halide
@@ -10,52 +10,7 @@
 # overriding the schedule (e.g. fuse=false: op by op) under its own registry name, which
 # mnv3::Network selects by name (bench/ compares variants in one process).
 
-# The schedule knobs each generator declares (generators/*_generator.cpp, schedules/README.md).
-set(_MNV3_KNOBS_stem vec px parallel)
-set(_MNV3_KNOBS_bneck vec fuse rows tasks e_vecs e_px p_vecs p_px d_px parallel)
-set(_MNV3_KNOBS_last vec e_vecs e_px fc_vecs parallel)
-
-# Reads a schedule file into MNV3_SCHED_<key> variables (key: signature or
-# "default.<generator>"), each a list of knob=value. Later files/lines override earlier.
-function(_mnv3_read_schedule file)
-    if (NOT EXISTS "${file}")
-        message(STATUS "mnv3: no schedule file ${file}; rule-based defaults only")
-        return()
-    endif ()
-    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
-    file(STRINGS "${file}" lines)
-    foreach (line IN LISTS lines)
-        string(REGEX REPLACE "#.*" "" line "${line}")
-        string(STRIP "${line}" line)
-        if (line STREQUAL "")
-            continue()
-        endif ()
-        string(REGEX REPLACE "[ \t]+" ";" fields "${line}")
-        list(POP_FRONT fields key)
-        foreach (kv IN LISTS fields)
-            if (NOT kv MATCHES "^[a-z_]+=[a-z0-9_]+$")
-                message(FATAL_ERROR "${file}: bad knob '${kv}' for ${key} (want name=value)")
-            endif ()
-        endforeach ()
-        set(MNV3_SCHED_${key} ${fields} PARENT_SCOPE)
-    endforeach ()
-endfunction()
-
-# Merges knob lists: a name given later replaces the earlier value.
-function(_mnv3_merge_knobs out)
-    set(names)
-    foreach (kv IN LISTS ARGN)
-        string(REGEX REPLACE "=.*" "" name "${kv}")
-        set(val_${name} "${kv}")
-        list(APPEND names ${name})
-    endforeach ()
-    list(REMOVE_DUPLICATES names)
-    set(result)
-    foreach (name IN LISTS names)
-        list(APPEND result "${val_${name}}")
-    endforeach ()
-    set(${out} ${result} PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/Mnv3Kinds.cmake")
 
 function(mnv3_add_layers TARGET)
     cmake_parse_arguments(ARG "" "MODELS;SCHEDULE;HALIDE_TARGET;VARIANT;RUNTIME" "KNOBS" ${ARGN})
@@ -64,27 +19,27 @@ function(mnv3_add_layers TARGET)
         set(suffix "__${ARG_VARIANT}")
     endif ()
     set(src "${PROJECT_SOURCE_DIR}")
+    # The layer list, shape parameters and resolved knobs come from the C++ model zoo and the
+    # kinds' descriptors (cmake/zoo_layers.cpp), compiled and run for the host.
+    mnv3_kind_sources(kind_srcs "${CMAKE_BINARY_DIR}/zoo_lister")
+    file(GLOB model_srcs "${src}/model/src/*.cpp")
+    file(GLOB_RECURSE model_deps "${src}/model/*" "${src}/generators/*.h" "${src}/generators/*_kind.cpp")
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-                 "${ARG_MODELS}" "${src}/tools/zoo_layers.cpp" "${src}/runtime/src/model_zoo.cpp"
-                 "${src}/runtime/include/mnv3/model_zoo.h")
-
-    # The layer list comes from the C++ model zoo itself, compiled and run for the host.
-    try_run(zoo_rc zoo_compiled "${CMAKE_BINARY_DIR}/zoo_layers"
-            SOURCES "${src}/tools/zoo_layers.cpp" "${src}/runtime/src/model_zoo.cpp"
-            CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${src}/runtime/include"
+                 "${ARG_MODELS}" "${ARG_SCHEDULE}" "${src}/cmake/zoo_layers.cpp" ${model_deps})
+    try_run(zoo_rc zoo_compiled "${CMAKE_BINARY_DIR}/zoo_layers${suffix}"
+            SOURCES "${src}/cmake/zoo_layers.cpp" ${model_srcs} ${kind_srcs}
+            CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${src}/model/include;${src}/generators"
             CXX_STANDARD 17
             COMPILE_OUTPUT_VARIABLE zoo_compile_log
             RUN_OUTPUT_STDOUT_VARIABLE zoo_out
             RUN_OUTPUT_STDERR_VARIABLE zoo_err
-            ARGS "${ARG_MODELS}")
+            ARGS "${ARG_MODELS}" "${ARG_SCHEDULE}" ${ARG_KNOBS})
     if (NOT zoo_compiled)
         message(FATAL_ERROR "mnv3: building the zoo lister failed:\n${zoo_compile_log}")
     endif ()
     if (NOT zoo_rc EQUAL 0)
         message(FATAL_ERROR "mnv3: ${zoo_err}")
     endif ()
-
-    _mnv3_read_schedule("${ARG_SCHEDULE}")
 
     add_library(${TARGET} INTERFACE)
     set(runtime "${ARG_RUNTIME}")
@@ -101,29 +56,18 @@ function(mnv3_add_layers TARGET)
         elseif (NOT kind STREQUAL "layer")
             continue()
         endif ()
+        # Shape parameters and the resolved schedule knobs, as the lister printed them.
         list(POP_FRONT fields sig gen)
-        # Most general first: the generator's default, the shape (the signature without its
-        # padding and clamp suffixes, shared by torchvision and TFLite variants), the signature.
-        string(REGEX REPLACE "_(sym|same)(_cl)?$" "" shape "${sig}")
-        # Variant knobs apply only to generators that declare them.
-        set(extra "")
-        foreach (kv IN LISTS ARG_KNOBS)
-            string(REGEX REPLACE "=.*" "" knob "${kv}")
-            if (knob IN_LIST _MNV3_KNOBS_${gen})
-                list(APPEND extra "${kv}")
-            endif ()
-        endforeach ()
-        _mnv3_merge_knobs(knobs ${MNV3_SCHED_default.${gen}} ${MNV3_SCHED_${shape}} ${MNV3_SCHED_${sig}} ${extra})
         set(lib "${sig}${suffix}")
         if (runtime STREQUAL "")
             add_halide_library(${lib} FROM mnv3::halide_generators::${gen}.generator
                                GENERATOR ${gen} TARGETS ${ARG_HALIDE_TARGET}
-                               PARAMS ${fields} ${knobs})
+                               PARAMS ${fields})
             set(runtime ${lib}.runtime)
         else ()
             add_halide_library(${lib} FROM mnv3::halide_generators::${gen}.generator
                                GENERATOR ${gen} TARGETS ${ARG_HALIDE_TARGET}
-                               USE_RUNTIME ${runtime} PARAMS ${fields} ${knobs})
+                               USE_RUNTIME ${runtime} PARAMS ${fields})
         endif ()
         target_link_libraries(${TARGET} INTERFACE ${lib})
         string(APPEND includes "#include \"${lib}.h\"\n")
@@ -143,7 +87,7 @@ function(mnv3_add_layers TARGET)
     set(MNV3_REGISTRY_INCLUDES "${includes}")
     set(MNV3_REGISTRY_ENTRIES "${entries}")
     string(REPLACE ";" "\",\n    \"" MNV3_REGISTRY_MODELS "${models}")
-    configure_file("${src}/runtime/src/registry.cpp.in" "${CMAKE_CURRENT_BINARY_DIR}/registry${suffix}.cpp" @ONLY)
+    configure_file("${src}/cmake/registry.cpp.in" "${CMAKE_CURRENT_BINARY_DIR}/registry${suffix}.cpp" @ONLY)
     target_sources(${TARGET} INTERFACE "${CMAKE_CURRENT_BINARY_DIR}/registry${suffix}.cpp")
-    target_include_directories(${TARGET} INTERFACE "${src}/runtime/src")
+    target_include_directories(${TARGET} INTERFACE "${src}/runtime/core")
 endfunction()

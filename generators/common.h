@@ -1,6 +1,6 @@
 // Helpers shared by the MobileNetV3 layer generators.
 //
-// Data layout at every pipeline boundary (see docs/layout.md):
+// Data layout at every pipeline boundary (see docs/design.md):
 //   activations  (c, p): channels innermost, p = x + y * width (NHWC of one image, flattened)
 //   1x1 weights  (co, ci): output channel innermost, so a vector of outputs is one load
 //   depthwise    (c, kx, ky); stem (co, ci, kx, ky); biases (c)
@@ -8,6 +8,7 @@
 // block of pixels can span row ends: a 7x7 map has 49 pixels, not 7 rows of 7.
 #pragma once
 #include "Halide.h"
+#include "mnv3/contract.h"
 
 #include <algorithm>
 #include <functional>
@@ -18,29 +19,44 @@ namespace mnv3gen {
 
 using namespace Halide;
 
-enum class Act { ReLU, HSwish };
-enum class Pad { Symmetric, Same };
-inline const std::map<std::string, Act> kActs = {{"relu", Act::ReLU}, {"hswish", Act::HSwish}};
-inline const std::map<std::string, Pad> kPads = {{"sym", Pad::Symmetric}, {"same", Pad::Same}};
+// The contract's enums (mnv3/contract.h), and the activations as Halide expressions.
+using mnv3::Act;
+using mnv3::Padding;
+using mnv3::conv_out_size;
+using mnv3::conv_pad_before;
 
 inline Expr relu6(Expr v) { return clamp(v, 0.0f, 6.0f); }
 inline Expr hsigmoid(Expr v) { return relu6(v + 3.0f) * (1.0f / 6.0f); }
 inline Expr activate(Expr v, Act a) {
-    return a == Act::ReLU ? max(v, 0.0f) : v * hsigmoid(v);
+    switch (a) {
+    case Act::ReLU: return max(v, 0.0f);
+    case Act::ReLU6: return relu6(v);
+    default: return v * hsigmoid(v);
+    }
 }
 
-// Output size and leading padding of a kxk window, for both padding conventions
-// (mirrors mnv3::LayerSpec; the runtime checks the shapes it passes in).
-inline int conv_out_size(int in, int k, int s, int d, Pad p) {
-    if (p == Pad::Same) return (in + s - 1) / s;
-    int pad = (k - 1) / 2 * d;
-    return (in + 2 * pad - d * (k - 1) - 1) / s + 1;
-}
-inline int conv_pad_before(int in, int k, int s, int d, Pad p) {
-    if (p == Pad::Symmetric) return (k - 1) / 2 * d;
-    int out = conv_out_size(in, k, s, d, p);
-    return std::max((out - 1) * s + d * (k - 1) + 1 - in, 0) / 2;
-}
+// A GeneratorParam declared from a contract list (MNV3_<KIND>_PARAMS / _KNOBS): the enum
+// types get their name maps, so `act=hswish` parses as the runtime prints it.
+template <typename T>
+class ContractParam : public GeneratorParam<T> {
+public:
+    ContractParam(const char *name, T def) : GeneratorParam<T>(name, def) {}
+};
+template <>
+class ContractParam<Act> : public GeneratorParam<Act> {
+public:
+    ContractParam(const char *name, Act def) : GeneratorParam<Act>(name, def, mnv3::act_names()) {}
+};
+template <>
+class ContractParam<Padding> : public GeneratorParam<Padding> {
+public:
+    ContractParam(const char *name, Padding def) : GeneratorParam<Padding>(name, def, mnv3::padding_names()) {}
+};
+#define MNV3_GENERATOR_PARAM(type, name, def, doc) ContractParam<type> name{#name, def};
+#define MNV3_GENERATOR_KNOB(type, name, def, lo, hi, doc) ContractParam<type> name{#name, def};
+// Copies the GeneratorParams into the contract struct (plain values for the algorithm).
+#define MNV3_COPY_PARAM(type, name, def, doc) s.name = name;
+#define MNV3_COPY_KNOB(type, name, def, lo, hi, doc) s.name = name;
 
 // Fixes a buffer's shape to dense extents (innermost first), so that generated code is
 // specialised to the layer and needs no stride arithmetic at run time.

@@ -17,7 +17,7 @@
 // The per-instance error is printed (run the binary with -s, or ctest -V).
 #include "HalideBuffer.h"
 #include "HalideRuntime.h"
-#include "reference.h"
+#include "kind_case.h"
 
 #include <catch2/catch.hpp>
 
@@ -53,64 +53,6 @@ const GeneratorCase &find_case(const std::string &name) {
         if (name == c.name) return c;
     FAIL("no generator test instance " << name);
     return kCases[0];
-}
-
-// ---- instance parameters ----------------------------------------------------------------
-
-class Params {
-public:
-    explicit Params(const char *text) {
-        std::istringstream in(text);
-        std::string kv;
-        while (in >> kv) {
-            const size_t eq = kv.find('=');
-            if (eq == std::string::npos) FAIL("bad parameter '" << kv << "'");
-            kv_[kv.substr(0, eq)] = kv.substr(eq + 1);
-        }
-    }
-    // Shape parameters must be given explicitly (no silent reliance on generator defaults).
-    const std::string &str(const std::string &k) const {
-        auto it = kv_.find(k);
-        if (it == kv_.end()) FAIL("instance does not set shape parameter " << k);
-        return it->second;
-    }
-    int i(const std::string &k) const { return std::stoi(str(k)); }
-    // Optional flags (generator default false).
-    bool flag(const std::string &k) const {
-        auto it = kv_.find(k);
-        return it != kv_.end() && it->second == "true";
-    }
-
-private:
-    std::map<std::string, std::string> kv_;
-};
-
-StemParams stem_params(const Params &p) {
-    StemParams s;
-    s.in_c = p.i("in_c"), s.out_c = p.i("out_c"), s.kernel = p.i("kernel"), s.stride = p.i("stride");
-    s.height = p.i("height"), s.width = p.i("width");
-    s.act = parse_act(p.str("act"));
-    s.padding = parse_padding(p.str("padding"));
-    return s;
-}
-
-BneckParams bneck_params(const Params &p) {
-    BneckParams b;
-    b.in_c = p.i("in_c"), b.exp_c = p.i("exp_c"), b.out_c = p.i("out_c"), b.se_c = p.i("se_c");
-    b.kernel = p.i("kernel"), b.stride = p.i("stride"), b.dilation = p.i("dilation");
-    b.height = p.i("height"), b.width = p.i("width");
-    b.act = parse_act(p.str("act"));
-    b.padding = parse_padding(p.str("padding"));
-    return b;
-}
-
-LastParams last_params(const Params &p) {
-    LastParams l;
-    l.in_c = p.i("in_c"), l.exp_c = p.i("exp_c"), l.head_c = p.i("head_c");
-    l.classes = p.i("classes"), l.height = p.i("height"), l.width = p.i("width");
-    l.act = parse_act(p.str("act"));
-    l.head_act = parse_act(p.str("head_act"));
-    return l;
 }
 
 // ---- running an instance ----------------------------------------------------------------
@@ -167,14 +109,6 @@ struct ErrorCapture {
     }
 };
 
-// One instance's inputs, reference and expected output shape, built from its parameters.
-struct Prepared {
-    NamedPacked packed;
-    std::vector<int> out_extents;
-    std::vector<float> ref;        // reference output, generator (c, p) order
-    std::vector<float> perturbed;  // reference output with one weight changed
-};
-
 // Seeded per instance name, so an instance's data does not change when others are added.
 uint64_t seed_of(const char *name) {
     uint64_t h = 1469598103934665603ull;  // FNV-1a
@@ -182,58 +116,22 @@ uint64_t seed_of(const char *name) {
     return h;
 }
 
-// Random clamp ranges that bite: values here are mostly within [-3, 3].
-Ranges random_ranges(const Params &params, int points, Rng &rng) {
-    Ranges r;
-    if (!params.flag("clamps")) return r;
-    for (int i = 0; i < points; i++) {
-        r.lohi.push_back(float(rng.uniform(-1.5, 0.0)));
-        r.lohi.push_back(float(rng.uniform(0.3, 2.0)));
-    }
-    return r;
+// The kind's reference case (tests/reference/<kind>_case.cpp).
+const KindCase &case_of(const std::string &kind) {
+    for (const KindCase *k : kind_cases())
+        if (kind == k->kind) return *k;
+    FAIL("no reference case for layer kind " << kind << " (tests/reference/" << kind << "_case.cpp)");
+    return *kind_cases().front();
 }
 
 Prepared prepare(const GeneratorCase &gc) {
-    const Params params(gc.params);
     Rng rng(seed_of(gc.name));
-    Prepared r;
-    const std::string gen = gc.generator;
-    // Perturbation for the sanity check: +0.25 on one mid-pipeline weight.
-    const float kDelta = 0.25f;
-    if (gen == "stem") {
-        StemParams p = stem_params(params);
-        p.ranges = random_ranges(params, 2, rng);
-        const Tensor3 image = random_tensor(p.height, p.width, p.in_c, rng);
-        StemWeights w = random_stem_weights(p, rng);
-        r.packed = pack_stem_inputs(p, w, image);
-        r.out_extents = {p.out_c, p.out_height() * p.out_width()};
-        r.ref = stem(p, w, image).v;
-        w.w.at(0, 0, p.kernel / 2, p.kernel / 2) += kDelta;
-        r.perturbed = stem(p, w, image).v;
-    } else if (gen == "bneck") {
-        BneckParams p = bneck_params(params);
-        p.ranges = random_ranges(params, 9, rng);
-        const Tensor3 in = random_tensor(p.height, p.width, p.in_c, rng);
-        BneckWeights w = random_bneck_weights(p, rng);
-        r.packed = pack_bneck_inputs(p, w, in);
-        r.out_extents = {p.out_c, p.out_height() * p.out_width()};
-        r.ref = bneck(p, w, in).v;
-        w.dw_w.at(0, 0, p.kernel / 2, p.kernel / 2) += kDelta;
-        r.perturbed = bneck(p, w, in).v;
-    } else if (gen == "last") {
-        LastParams p = last_params(params);
-        p.ranges = random_ranges(params, 5, rng);
-        const Tensor3 in = random_tensor(p.height, p.width, p.in_c, rng);
-        LastWeights w = random_last_weights(p, rng);
-        r.packed = pack_last_inputs(p, w, in);
-        r.out_extents = {p.classes};
-        r.ref = last_stage(p, w, in);
-        w.conv_w.at(0, 0, 0, 0) += kDelta;
-        r.perturbed = last_stage(p, w, in);
-    } else {
-        FAIL("unknown generator " << gen);
+    try {
+        return case_of(gc.generator).prepare(CaseParams(gc.params), rng);
+    } catch (const std::exception &e) {
+        FAIL(gc.name << ": " << e.what());
     }
-    return r;
+    return {};
 }
 
 void check_instance(const GeneratorCase &gc) {
@@ -284,10 +182,9 @@ TEST_CASE("every generator and the zoo's key combinations have instances", "[gen
 
 // Wrong shapes are rejected with an error code through the error handler, not a crash.
 TEST_CASE("wrongly shaped buffers return an error", "[generator][errors]") {
-    // A 2-D weight input of each generator that is always present (never a placeholder).
-    const std::map<std::string, std::string> weight_of = {
-        {"stem", "weight"}, {"bneck", "proj_w"}, {"last", "conv_w"}};
-    for (const auto &gw : weight_of) {
+    // A 2-D weight input of each kind that is always present (never a placeholder).
+    for (const KindCase *kc : kind_cases()) {
+        const std::pair<std::string, std::string> gw = {kc->kind, kc->always_present_weight};
         const GeneratorCase *gc = nullptr;
         for (const GeneratorCase &c : kCases)
             if (gw.first == c.generator) {

@@ -30,13 +30,13 @@ TEST_CASE("Large 1.0 is Table 1", "[zoo]") {
     const int out[] = {16, 24, 24, 40, 40, 40, 80, 80, 80, 80, 112, 112, 160, 160, 160};
     const int se[] = {0, 0, 0, 24, 32, 32, 0, 0, 0, 0, 120, 168, 168, 240, 240};
     for (int i = 0; i < 15; i++) {
-        CHECK(L[i + 1].exp_c == exp[i]);
-        CHECK(L[i + 1].out_c == out[i]);
-        CHECK(L[i + 1].se_c == se[i]);
+        CHECK(L[i + 1].get("exp_c") == exp[i]);
+        CHECK(L[i + 1].get("out_c") == out[i]);
+        CHECK(L[i + 1].get("se_c") == se[i]);
     }
-    CHECK(L.back().exp_c == 960);
-    CHECK(L.back().head_c == 1280);
-    CHECK(L.back().height == 7);
+    CHECK(L.back().get("exp_c") == 960);
+    CHECK(L.back().get("head_c") == 1280);
+    CHECK(L.back().get("height") == 7);
     // Paper: 217 M multiply-adds (our count includes SE and the classifier).
     CHECK(total_macs(c) == Approx(217e6).epsilon(0.03));
 }
@@ -46,11 +46,11 @@ TEST_CASE("Small 1.0 is Table 2", "[zoo]") {
     c.arch = Arch::Small;
     auto L = build_layers(c);
     REQUIRE(L.size() == 13);
-    CHECK_FALSE(L[1].has_expand());  // exp == in == 16
-    CHECK(L[1].se_c == 8);
-    CHECK(L[1].stride == 2);
-    CHECK(L.back().exp_c == 576);
-    CHECK(L.back().head_c == 1024);
+    CHECK(L[1].get("exp_c") == L[1].get("in_c"));  // no expand: exp == in == 16
+    CHECK(L[1].get("se_c") == 8);
+    CHECK(L[1].get("stride") == 2);
+    CHECK(L.back().get("exp_c") == 576);
+    CHECK(L.back().get("head_c") == 1024);
     // The paper quotes 66 M; torchvision documents 0.06 GMAC for the same table, which is
     // what this count (every conv, SE and classifier multiply-add) reproduces.
     CHECK(total_macs(c) == Approx(57e6).epsilon(0.03));
@@ -60,28 +60,33 @@ TEST_CASE("widths, minimalistic and padding", "[zoo]") {
     // Width 0.75: every channel count through make_divisible (torchvision's rule).
     ModelConfig c = ModelConfig::parse("large 0.75 224 sym 1000");
     auto L = build_layers(c);
-    CHECK(L[0].out_c == 16);
-    CHECK(L[2].exp_c == 48);
-    CHECK(L[4].exp_c == 56);
-    CHECK(L[4].out_c == 32);
-    CHECK(L[4].se_c == 16);
-    CHECK(L.back().in_c == 120);
-    CHECK(L.back().exp_c == 720);
-    CHECK(L.back().head_c == 960);
+    CHECK(L[0].get("out_c") == 16);
+    CHECK(L[2].get("exp_c") == 48);
+    CHECK(L[4].get("exp_c") == 56);
+    CHECK(L[4].get("out_c") == 32);
+    CHECK(L[4].get("se_c") == 16);
+    CHECK(L.back().get("in_c") == 120);
+    CHECK(L.back().get("exp_c") == 720);
+    CHECK(L.back().get("head_c") == 960);
     ModelConfig s = ModelConfig::parse("small 0.75 224 sym 1000");
-    CHECK(build_layers(s).back().head_c == 768);
+    CHECK(build_layers(s).back().get("head_c") == 768);
     ModelConfig m = ModelConfig::parse("large-min 1.0 224 same 1001");
     CHECK(m.minimalistic);
     CHECK(m.padding == Padding::Same);
     for (const LayerSpec &l : build_layers(m)) {
-        CHECK(l.act == Act::ReLU);
-        CHECK(l.se_c == 0);
-        if (l.kind == LayerKind::Bneck) CHECK(l.kernel == 3);
+        CHECK(l.get("act") == int(Act::ReLU));
+        if (std::string(l.generator()) == "bneck") {
+            CHECK(l.get("se_c") == 0);
+            CHECK(l.get("kernel") == 3);
+        }
     }
     CHECK(total_macs(m) == Approx(209e6).epsilon(0.03));
     // TF SAME pads stride-2 layers only after; symmetric pads both sides.
-    CHECK(build_layers(m)[0].pad_top() == 0);
-    CHECK(build_layers(c)[0].pad_top() == 1);
+    auto pad_top = [](const LayerSpec &l) {
+        return conv_pad_before(l.get("height"), l.get("kernel"), l.get("stride"), 1, Padding(l.get("padding")));
+    };
+    CHECK(pad_top(build_layers(m)[0]) == 0);
+    CHECK(pad_top(build_layers(c)[0]) == 1);
     CHECK(ModelConfig::parse(c.name()).name() == c.name());
 }
 

@@ -2,20 +2,13 @@
 // project's weight file format (docs/weights-format.md).
 #pragma once
 #include "mnv3/model_zoo.h"
+#include "mnv3/tensor.h"
 
 #include <map>
 #include <string>
 #include <vector>
 
 namespace mnv3 {
-
-struct Tensor {
-    std::vector<int> shape;  // outermost first (PyTorch order)
-    std::vector<float> data;
-    size_t size() const;
-};
-
-std::string shape_string(const std::vector<int> &shape);
 
 struct Weights {
     ModelConfig config;

@@ -1,0 +1,32 @@
+// Schedule files (schedules/*.sched, format in schedules/README.md): knob values per layer,
+// keyed from the most general to the most specific: "default.<kind>", the layer's shape
+// key, its signature. Knob names and values are checked against the kind's declarations.
+#pragma once
+#include "mnv3/model_zoo.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mnv3 {
+
+using Knobs = std::map<std::string, std::string>;  // name -> value text
+
+class ScheduleFile {
+public:
+    // An empty file: every knob takes its generator default.
+    ScheduleFile() = default;
+    // Reads a file; a missing file is empty. Throws std::invalid_argument
+    // ("FILE:LINE: bad knob 'x' for KEY (want name=value)").
+    static ScheduleFile read(const std::string &path);
+
+    // The knobs of one layer instance: default.<kind>, then its shape key, then its
+    // signature, then `overrides` (only those the kind declares), later ones winning knob
+    // by knob. Throws std::invalid_argument when a knob is not the kind's or out of range.
+    Knobs resolve(const LayerSpec &layer, const Knobs &overrides = {}) const;
+
+private:
+    std::map<std::string, Knobs> entries_;
+};
+
+}  // namespace mnv3
