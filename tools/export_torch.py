@@ -158,8 +158,20 @@ def export(args):
     x = torch.randn(1, 3, args.resolution, args.resolution, generator=gen)
     # Reference logits in float64 from the float32 weights (exactly representable), so the
     # reference carries no float32 rounding of its own.
+    ref = copy.deepcopy(model).double().eval()
+    # Intermediate outputs (--tap-out MODULE=FILE): each named submodule's output in the
+    # same float64 run, e.g. features.13.block.0 (the expansion SSDLite taps).
+    taps = {}
+    for spec in args.tap_out or []:
+        module, _, path = spec.partition("=")
+        mods = dict(ref.named_modules())
+        if not path or module not in mods:
+            raise ExportError(f"--tap-out {spec!r}: want MODULE=FILE with a module of the model")
+        mods[module].register_forward_hook(lambda m, i, o, module=module: taps.__setitem__(module, o))
+        taps[module] = path
+    paths = dict(taps)
     with torch.no_grad():
-        logits = copy.deepcopy(model).double().eval()(x.double())[0]
+        logits = ref(x.double())[0]
     std = logits.std().item()
     print(f"eval logits: std {std:.4g}, max |logit| {logits.abs().max().item():.4g}, "
           f"argmax {logits.argmax().item()}")
@@ -172,6 +184,10 @@ def export(args):
     if args.logits_out:
         logits.numpy().astype("<f4").tofile(args.logits_out)
         print(f"wrote {args.logits_out}: {classes} float32 logits")
+    for module, path in paths.items():
+        t = taps[module][0].permute(1, 2, 0).contiguous()
+        t.numpy().astype("<f4").tofile(path)
+        print(f"wrote {path}: {module} output, HWC float32 {tuple(t.shape)}")
     t_vectors = time.perf_counter()
 
     if args.onnx_out:
@@ -211,6 +227,8 @@ def main(argv=None):
     p.add_argument("--input-out", metavar="FILE", help="test input, float32 NHWC")
     p.add_argument("--logits-out", metavar="FILE", help="reference logits, float32")
     p.add_argument("--onnx-out", metavar="FILE", help="ONNX model (opset 13, float32)")
+    p.add_argument("--tap-out", metavar="MODULE=FILE", action="append",
+                   help="an intermediate output (e.g. features.13.block.0), float32 HWC")
     args = p.parse_args(argv)
     if args.check:
         run = lambda: check(args.check)  # noqa: E731
