@@ -13,23 +13,9 @@
 #include <iostream>
 #include <set>
 
-namespace {
-
-void knobs_markdown() {
-    std::cout << "| kind | knob | type | range | default | meaning |\n|---|---|---|---|---|---|\n";
-    for (const mnv3::LayerKind *k : mnv3::all_kinds())
-        for (const mnv3::KnobDecl &d : k->knobs()) {
-            const std::string range = d.type == "bool" ? "true/false" : std::to_string(d.lo) + "-" + std::to_string(d.hi);
-            std::cout << "| " << k->name() << " | `" << d.name << "` | " << d.type << " | " << range << " | "
-                      << mnv3::param_value_string(d.type, d.def) << " | " << d.doc << " |\n";
-        }
-}
-
-}  // namespace
-
 int main(int argc, char **argv) {
     if (argc == 2 && std::string(argv[1]) == "--knobs-markdown") {
-        knobs_markdown();
+        std::cout << mnv3::knobs_markdown();
         return 0;
     }
     if (argc < 3) {

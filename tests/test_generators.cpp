@@ -178,6 +178,10 @@ TEST_CASE("every generator and the zoo's key combinations have instances", "[gen
     CHECK(per_gen["stem"] >= 3);
     CHECK(per_gen["bneck"] >= 20);
     CHECK(per_gen["last"] >= 3);
+    for (const KindCase *k : kind_cases()) {
+        INFO("layer kind " << k->kind << ": no instance in tests/cases/" << k->kind << ".cmake");
+        CHECK(per_gen[k->kind] >= 1);
+    }
 }
 
 // Wrong shapes are rejected with an error code through the error handler, not a crash.

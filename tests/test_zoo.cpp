@@ -1,5 +1,9 @@
 // The model zoo against the paper's tables (shared/docs/mobilenetv3.md).
 #include "mnv3/model_zoo.h"
+#include "mnv3/schedule.h"
+
+#include <fstream>
+#include <iterator>
 
 #include <catch2/catch.hpp>
 
@@ -97,4 +101,63 @@ TEST_CASE("bad configurations are refused", "[zoo]") {
     CHECK_THROWS_AS(ModelConfig::parse("large abc 224 sym"), std::invalid_argument);
     CHECK_THROWS_AS(ModelConfig::parse("large 1.0 224 valid"), std::invalid_argument);
     CHECK_THROWS_AS(ModelConfig::parse("large"), std::invalid_argument);
+}
+
+TEST_CASE("schedules/README.md lists every kind's knobs as declared", "[zoo][kinds]") {
+    std::ifstream f(MNV3_SCHEDULES_README);
+    REQUIRE(f);
+    const std::string text((std::istreambuf_iterator<char>(f)), {});
+    const std::string begin = "<!-- knobs: begin (generated) -->\n", end = "<!-- knobs: end -->";
+    const size_t a = text.find(begin), b = text.find(end);
+    REQUIRE(a != std::string::npos);
+    REQUIRE(b != std::string::npos);
+    INFO("regenerate with: build/model/zoo_layers --knobs-markdown");
+    CHECK(text.substr(a + begin.size(), b - a - begin.size()) == knobs_markdown());
+}
+
+TEST_CASE("every kind's descriptor answers for its instances", "[zoo][kinds]") {
+    REQUIRE(all_kinds().size() >= 4);
+    for (const LayerKind *k : all_kinds()) {
+        INFO("kind " << k->name());
+        CHECK(find_kind(k->name()) == k);
+        // Defaults make a valid instance whose signature starts with the kind's name.
+        Params p;
+        for (const ParamDecl &d : k->params()) p[d.name] = d.def;
+        CHECK_NOTHROW(k->validate(p));
+        CHECK(k->signature(p).rfind(std::string(k->name()) + "_", 0) == 0);
+        CHECK(k->signature(p).rfind(k->shape_key(p), 0) == 0);
+        CHECK(k->macs(p) > 0);
+        CHECK_FALSE(k->outputs(p).empty());
+        // Knobs: defaults pass, a value past the range and an unknown name do not.
+        for (const KnobDecl &d : k->knobs()) {
+            CHECK_NOTHROW(k->check_knobs({{d.name, param_value_string(d.type, d.def)}}));
+            if (d.type != "bool") CHECK_THROWS_AS(k->check_knobs({{d.name, std::to_string(d.hi + 1)}}), std::invalid_argument);
+        }
+        CHECK_THROWS_AS(k->check_knobs({{"no_such_knob", "1"}}), std::invalid_argument);
+    }
+}
+
+TEST_CASE("schedule entries resolve from general to specific, checked", "[zoo][kinds]") {
+    const std::string path = std::string(MNV3_TEST_TMP_DIR) + "/resolve.sched";
+    const LayerSpec l = build_layers(ModelConfig())[14];  // bneck k5 s1 960, 7x7
+    {
+        std::ofstream f(path);
+        f << "default.bneck fuse=true rows=2 p_px=6\n" << l.shape_key() << " fuse=false  # shape\n"
+          << l.signature() << " p_px=7\n";
+    }
+    const Knobs k = ScheduleFile::read(path).resolve(l, {{"rows", "3"}, {"px", "9"}});
+    CHECK(k.at("fuse") == "false");
+    CHECK(k.at("p_px") == "7");
+    CHECK(k.at("rows") == "3");
+    CHECK(k.count("px") == 0);  // a stem knob: not the bneck's
+    {
+        std::ofstream f(path);
+        f << "default.bneck rows=0\n";
+    }
+    CHECK_THROWS_AS(ScheduleFile::read(path).resolve(l), std::invalid_argument);
+    {
+        std::ofstream f(path);
+        f << "default.bneck rows\n";
+    }
+    CHECK_THROWS_AS(ScheduleFile::read(path), std::invalid_argument);
 }

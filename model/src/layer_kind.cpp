@@ -62,6 +62,17 @@ void LayerKind::check_knobs(const std::map<std::string, std::string> &values) co
     }
 }
 
+std::string knobs_markdown() {
+    std::string s = "| kind | knob | type | range | default | meaning |\n|---|---|---|---|---|---|\n";
+    for (const LayerKind *k : all_kinds())
+        for (const KnobDecl &d : k->knobs()) {
+            const std::string range = d.type == "bool" ? "true/false" : std::to_string(d.lo) + "-" + std::to_string(d.hi);
+            s += std::string("| ") + k->name() + " | `" + d.name + "` | " + d.type + " | " + range + " | " +
+                 param_value_string(d.type, d.def) + " | " + d.doc + " |\n";
+        }
+    return s;
+}
+
 const LayerKind *find_kind(const std::string &name) {
     for (const LayerKind *k : all_kinds())
         if (name == k->name()) return k;

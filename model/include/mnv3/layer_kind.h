@@ -92,6 +92,8 @@ public:
 // Every descriptor compiled into this program, and lookup by name (nullptr if absent).
 const std::vector<const LayerKind *> &all_kinds();
 const LayerKind *find_kind(const std::string &name);
+// The knob table of schedules/README.md, from every kind's declarations.
+std::string knobs_markdown();
 
 // ---- helpers for descriptors: the contract's X-macro lists as structs ---------------------
 
