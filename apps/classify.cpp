@@ -7,19 +7,16 @@
 // a .mnv3w weight file (tools/export_torch.py: torchvision conventions), or the name of an
 // official pretrained model: "small" (the default) or "large-min", found or downloaded as
 // runtime/include/mnv3/model_store.h says.
+#include "mnv3/classifier.h"
 #include "mnv3/error.h"
 #include "mnv3/image.h"
 #include "mnv3/model_store.h"
 #include "mnv3/network.h"
-#include "mnv3/tflite_import.h"
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -109,39 +106,13 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// A loaded model: the network, how pixels become its input, and how classes map to labels.
-struct Model {
-    std::unique_ptr<mnv3::Network> net;
-    mnv3::InputConvention input;        // tflite: from its input quantization
-    bool torchvision = false;           // .mnv3w: ImageNet mean/std per channel
-    bool background = false;            // class 0 is background (1001 outputs)
-};
-
-Model load_model(const std::string &path) {
-    Model m;
-    if (ends_with(path, ".tflite")) {
-        mnv3::ImportedModel imp = mnv3::import_tflite_file(path);
-        m.net = std::make_unique<mnv3::Network>(imp.weights);
-        m.input = imp.input;
-        m.background = imp.background_class;
-    } else if (ends_with(path, ".mnv3w")) {
-        m.net = mnv3::Network::load(path);
-        m.torchvision = true;
-        m.background = m.net->num_classes() == 1001;
-    } else {
-        throw mnv3::Error("model '" + path + "': expected a .tflite or .mnv3w file, or small or large-min");
-    }
-    return m;
-}
-
-void to_input(const Model &m, const mnv3::Image &px, std::vector<float> &x) {
-    static const float mean[3] = {0.485f, 0.456f, 0.406f}, std_[3] = {0.229f, 0.224f, 0.225f};
-    x.resize(px.rgb.size());
-    if (m.torchvision) {
-        for (size_t i = 0; i < x.size(); i++) x[i] = (px.rgb[i] / 255.0f - mean[i % 3]) / std_[i % 3];
-    } else {
-        for (size_t i = 0; i < x.size(); i++) x[i] = (float(px.rgb[i]) - m.input.zero) * m.input.scale;
-    }
+// The model file for --model: the official models by name, else a .tflite or .mnv3w path.
+std::string resolve_model(const std::string &model) {
+    if (model.empty() || model == "small") return mnv3::locate_model("v3-small_224_1.0_uint8.tflite");
+    if (model == "large-min") return mnv3::locate_model("v3-large-minimalistic_224_1.0_uint8.tflite");
+    if (!ends_with(model, ".tflite") && !ends_with(model, ".mnv3w"))
+        throw mnv3::Error("model '" + model + "': expected a .tflite or .mnv3w file, or small or large-min");
+    return model;
 }
 
 }  // namespace
@@ -150,25 +121,22 @@ int main(int argc, char **argv) {
     try {
         const Options o = parse(argc, argv);
         mnv3::Network::set_threads(o.threads);
-        std::string model_path = o.model;
-        if (o.model.empty() || o.model == "small") model_path = mnv3::locate_model("v3-small_224_1.0_uint8.tflite");
-        else if (o.model == "large-min") model_path = mnv3::locate_model("v3-large-minimalistic_224_1.0_uint8.tflite");
+        const std::string model_path = resolve_model(o.model);
         auto t0 = std::chrono::steady_clock::now();
-        Model m = load_model(model_path);
+        mnv3::Classifier m(model_path);
         const double load_ms = ms_since(t0);
         const std::vector<std::string> labels =
             read_labels(o.labels.empty() ? mnv3::data_dir() + "/labels/imagenet1000.txt" : o.labels);
-        const int classes = m.net->num_classes(), offset = m.background ? 1 : 0;
-        if (int(labels.size()) != classes - offset)
+        if (int(labels.size()) != m.num_labels())
             throw mnv3::Error("labels file has " + std::to_string(labels.size()) + " lines, the model has " +
-                              std::to_string(classes - offset) + " classes");
-        const int size = m.net->input_width();
-        std::vector<float> x, prob(classes);
-        {  // warm-up: start the thread pool, touch the buffers (reported times are steady)
-            std::vector<float> zero(size_t(size) * size * 3, 0.0f);
-            m.net->run(zero.data(), zero.size());
-        }
-        if (!o.json) std::printf("model %s (%s), loaded in %.1f ms\n", model_path.c_str(), m.net->config().name().c_str(), load_ms);
+                              std::to_string(m.num_labels()) + " classes");
+        const int size = m.network().input_width();
+        std::vector<float> x;
+        // warm-up: start the thread pool, touch the buffers (reported times are steady)
+        m.run(std::vector<float>(size_t(size) * size * 3, 0.0f));
+        if (!o.json)
+            std::printf("model %s (%s), loaded in %.1f ms\n", model_path.c_str(),
+                        m.network().config().name().c_str(), load_ms);
 
         int failures = 0;
         for (const std::string &path : o.images) {
@@ -181,7 +149,7 @@ int main(int argc, char **argv) {
                                       ", too small to classify (at least 8x8)");
                 t0 = std::chrono::steady_clock::now();
                 mnv3::Image px = mnv3::crop_resize(img, size, o.crop);
-                to_input(m, px, x);
+                m.normalise(px.rgb.data(), px.rgb.size(), x);
                 const double pre_ms = ms_since(t0);
                 if (!o.dump.empty()) {
                     std::ofstream f(o.dump, std::ios::binary);
@@ -189,32 +157,27 @@ int main(int argc, char **argv) {
                     if (!f) throw mnv3::Error("cannot write '" + o.dump + "'");
                 }
                 t0 = std::chrono::steady_clock::now();
-                const float *logits = m.net->run(x.data(), x.size());
+                const float *logits = m.run(x);
                 const double net_ms = ms_since(t0);
 
-                const float mx = *std::max_element(logits, logits + classes);
-                double sum = 0;
-                for (int c = 0; c < classes; c++) sum += prob[c] = std::exp(logits[c] - mx);
-                for (float &p : prob) p = float(p / sum);
-                std::vector<int> order(classes);
-                for (int c = 0; c < classes; c++) order[c] = c;
-                const int k = std::min(o.top, classes);
-                std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                                  [&](int a, int b) { return prob[a] > prob[b] || (prob[a] == prob[b] && a < b); });
-                auto label = [&](int c) { return c < offset ? std::string("background") : labels[c - offset]; };
+                const std::vector<mnv3::Prediction> top = m.top_k(m.softmax(logits), o.top);
+                auto label = [&](const mnv3::Prediction &p) {
+                    return p.label < 0 ? std::string("background") : labels[p.label];
+                };
                 if (o.json) {
                     std::printf("{\"image\":\"%s\",\"decode_ms\":%.3f,\"preprocess_ms\":%.3f,\"network_ms\":%.3f,\"top\":[",
                                 json_escape(path).c_str(), decode_ms, pre_ms, net_ms);
-                    for (int i = 0; i < k; i++)
-                        std::printf("%s{\"class\":%d,\"label\":\"%s\",\"prob\":%.6f}", i ? "," : "", order[i],
-                                    json_escape(label(order[i])).c_str(), prob[order[i]]);
+                    for (size_t i = 0; i < top.size(); i++)
+                        std::printf("%s{\"class\":%d,\"label\":\"%s\",\"prob\":%.6f}", i ? "," : "", top[i].index,
+                                    json_escape(label(top[i])).c_str(), top[i].probability);
                     std::printf("]}\n");
                 } else {
                     std::printf("%s: %dx%d, decode %.2f ms, preprocess %.2f ms, network %.2f ms (%d thread%s)\n",
                                 path.c_str(), img.width, img.height, decode_ms, pre_ms, net_ms, o.threads,
                                 o.threads > 1 ? "s" : "");
-                    for (int i = 0; i < k; i++)
-                        std::printf("  %d. %6.2f%%  %s (%d)\n", i + 1, 100.0 * prob[order[i]], label(order[i]).c_str(), order[i]);
+                    for (size_t i = 0; i < top.size(); i++)
+                        std::printf("  %zu. %6.2f%%  %s (%d)\n", i + 1, 100.0 * top[i].probability, label(top[i]).c_str(),
+                                    top[i].index);
                 }
                 std::fflush(stdout);
             } catch (const mnv3::Error &e) {

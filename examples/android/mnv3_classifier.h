@@ -9,9 +9,10 @@ extern "C" {
 
 typedef struct mnv3_classifier mnv3_classifier;
 
-// Loads a .tflite (v3-small_224_1.0_uint8.tflite, v3-large-minimalistic_...) and runs the
-// network on `threads` threads. Returns NULL on failure, with the message in *error (a static
-// buffer, valid until the next failing call) when error is not NULL.
+// Loads a .tflite (v3-small_224_1.0_uint8.tflite, v3-large-minimalistic_...; a .mnv3w works
+// too: mnv3::Classifier) and runs the network on `threads` threads. Returns NULL on failure,
+// with the message in *error (a static buffer, valid until the next failing call) when error
+// is not NULL.
 mnv3_classifier *mnv3_classifier_create(const char *tflite_path, int threads, const char **error);
 // Classifies width x height 8-bit RGB pixels (3 bytes a pixel, rows packed): central crop,
 // bilinear resize, the network. Returns the ImageNet class (0-999, background excluded) or
