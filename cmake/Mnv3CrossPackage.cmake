@@ -49,25 +49,34 @@ install(FILES "${_layers_archive}" DESTINATION lib)
 install(FILES "${CMAKE_BINARY_DIR}/mnv3Config.cmake" "${CMAKE_BINARY_DIR}/mnv3ConfigVersion.cmake"
         DESTINATION lib/cmake/mnv3)
 
+# Public headers: the model description's and the runtime's, in one include/mnv3.
+set(_public_headers "${PROJECT_SOURCE_DIR}/model/include/mnv3" "${PROJECT_SOURCE_DIR}/runtime/include/mnv3")
 if (MNV3_PACKAGE_SOURCES)
     # The model store (downloads with curl) is not part of the Android package.
-    install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/include/mnv3" DESTINATION include
-            REGEX "/(model_store|sha256)\\.h$" EXCLUDE)
-    set(_src "${PROJECT_SOURCE_DIR}/runtime/src")
-    install(FILES "${_src}/model_zoo.cpp" "${_src}/weights.cpp" "${_src}/pack.cpp" "${_src}/pack.h"
-                  "${_src}/network.cpp" "${_src}/registry.h" "${_src}/tflite_reader.cpp"
-                  "${_src}/tflite_import.cpp" "${_src}/preprocess.cpp"
-                  "${CMAKE_BINARY_DIR}/runtime/registry.cpp"
-            DESTINATION share/mnv3/src)
+    install(DIRECTORY ${_public_headers} DESTINATION include REGEX "/(model_store|sha256)\\.h$" EXCLUDE)
+    # The sources in the tree's own layout under share/mnv3/src (relative includes such as
+    # "bneck/bneck.h" keep working), plus the generated tables and the layer registry.
+    set(_dst share/mnv3/src)
+    install(DIRECTORY "${PROJECT_SOURCE_DIR}/model/src/" DESTINATION ${_dst}/model FILES_MATCHING PATTERN "*.cpp")
+    install(FILES "${CMAKE_BINARY_DIR}/model/kind_table.cpp" DESTINATION ${_dst}/model)
+    install(DIRECTORY "${PROJECT_SOURCE_DIR}/generators/" DESTINATION ${_dst}/generators
+            FILES_MATCHING PATTERN "*_kind.cpp" PATTERN "*_tflite.cpp" PATTERN "*.h" PATTERN "common.h" EXCLUDE)
+    install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/core/" DESTINATION ${_dst}/runtime/core)
+    install(FILES "${CMAKE_BINARY_DIR}/layers/registry.cpp" DESTINATION ${_dst}/runtime/core)
+    install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/import/" DESTINATION ${_dst}/runtime/import
+            FILES_MATCHING PATTERN "*.cpp" PATTERN "*.h")
+    install(FILES "${CMAKE_BINARY_DIR}/runtime/tflite_hooks.cpp" DESTINATION ${_dst}/runtime/import)
+    install(FILES "${PROJECT_SOURCE_DIR}/runtime/image/preprocess.cpp" DESTINATION ${_dst}/runtime/image)
+    install(FILES "${PROJECT_SOURCE_DIR}/runtime/classifier/classifier.cpp" DESTINATION ${_dst}/runtime/classifier)
     set(_headers "")
     foreach (_lib IN LISTS _layer_libs)
-        list(APPEND _headers "${CMAKE_BINARY_DIR}/runtime/${_lib}.h")
+        list(APPEND _headers "${CMAKE_BINARY_DIR}/layers/${_lib}.h")
     endforeach ()
     get_target_property(_halide_inc Halide::Runtime INTERFACE_INCLUDE_DIRECTORIES)
     install(FILES ${_headers} "${_halide_inc}/HalideRuntime.h" "${_halide_inc}/HalideBuffer.h"
-            DESTINATION share/mnv3/src/halide)
+            DESTINATION ${_dst}/halide)
 else ()
-    install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/include/mnv3" DESTINATION include)
-    set(_libs mnv3_runtime mnv3_zoo mnv3_tflite mnv3_tflite_import mnv3_image mnv3_models)
+    install(DIRECTORY ${_public_headers} DESTINATION include)
+    set(_libs mnv3_model mnv3_runtime mnv3_tflite mnv3_tflite_import mnv3_image mnv3_models mnv3_classifier)
     install(TARGETS ${_libs} ARCHIVE DESTINATION lib)
 endif ()
