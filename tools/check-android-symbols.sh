@@ -44,11 +44,13 @@ fi
 
 # 2. Exported symbols.
 aarch64-linux-gnu-nm "$archive" 2>/dev/null | awk 'NF==3 && $2 ~ /^[TDRBVW]$/ {print $3}' | sort -u > "$tmp/defined"
-sed -n 's/^ *{"\([A-Za-z0-9_]*\)", \([A-Za-z0-9_]*\)_argv, .*/\2/p' "$src/registry.cpp" | sort -u > "$tmp/layers"
+sed -n 's/^ *{"\([A-Za-z0-9_]*\)", \([A-Za-z0-9_]*\)_argv, .*/\2/p' "$src/runtime/core/registry.cpp" | sort -u > "$tmp/layers"
 n_layers=$(wc -l < "$tmp/layers")
 for l in $(cat "$tmp/layers"); do printf '%s\n%s_argv\n%s_metadata\n' "$l" "$l" "$l"; done | sort -u > "$tmp/expected"
-for f in "$src"/*.cpp; do
-  aarch64-linux-gnu-g++ -std=c++17 -O1 -Wno-psabi -c -I"$prefix/include" -I"$src" -I"$src/halide" "$f" -o "$tmp/$(basename "$f").o"
+# Every shipped source, with the include directories mnv3Config.cmake gives it.
+find "$src" -name '*.cpp' | sort | while read -r f; do
+  aarch64-linux-gnu-g++ -std=c++17 -O1 -Wno-psabi -c -I"$prefix/include" -I"$src/generators" -I"$src/runtime/core" \
+    -I"$src/runtime/import" -I"$src/halide" "$f" -o "$tmp/$(echo "${f#$src/}" | tr / _).o"
 done
 aarch64-linux-gnu-nm "$tmp"/*.o | awk '$1=="U" && $2 ~ /^halide_/ {print $2}' | sort -u > "$tmp/halide_used"
 missing=$(sort -u "$tmp/expected" "$tmp/halide_used" | comm -23 - "$tmp/defined" | tr "\n" " ")
