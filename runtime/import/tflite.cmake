@@ -4,3 +4,4 @@
 add_library(mnv3_tflite STATIC import/flatbuffer.cpp import/tflite_names.cpp import/tflite_reader.cpp)
 # flatbuffer.h and tflite_names.h are private to the reader (import/).
 target_include_directories(mnv3_tflite PUBLIC include ../model/include PRIVATE import)
+target_link_libraries(mnv3_tflite PUBLIC mnv3_io)
