@@ -6,11 +6,12 @@
 #   make arm    cross-compile for 64-bit ARM (ARM_TARGET, ARM_PRESET, ARM_FEATURES: docs/arm.md)
 #   make test-arm  the test suite built for arm-64-linux, run under qemu-aarch64
 #   make insns  ARM guest instructions per layer and per inference under qemu (bench/results/)
+#   make test-asan  the runtime, apps and their tests under ASan + UBSan (AVX2 layers)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build test demo bench fuzz clean deps-arm arm test-arm insns
+.PHONY: all deps configure build test demo bench fuzz clean deps-arm arm test-arm insns test-asan
 
 all: build
 
@@ -45,6 +46,18 @@ bench: deps
 FUZZ_SECONDS ?= 30
 fuzz: deps
 	tools/fuzz.sh $(FUZZ_SECONDS)
+
+# The runtime, apps and their tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+# (valgrind cannot run the AVX-512 code here), the layers for an AVX2 target: the network,
+# graph, bad-input and classify tests.
+ASAN_BUILD ?= build-asan
+ASAN_TARGET ?= x86-64-linux-avx-avx2-f16c-fma-sse41
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DMNV3_SANITIZE=ON -DMNV3_HALIDE_TARGET=$(ASAN_TARGET) \
+	      -DMNV3_BENCH_OPBYOP=OFF $(CMAKE_ARGS) > /dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target test_network test_bad_input test_graph classify torch_refs
+	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -R '^(network|bad_input|graph|classify)$$'
 
 # 64-bit ARM (docs/arm.md): build-arm-<Halide target>, installed into build-arm-<target>/install.
 ARM_TARGET ?= arm-64-linux

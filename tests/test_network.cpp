@@ -60,3 +60,32 @@ TEST_CASE("the comparison above can fail", "[network]") {
     }
     CHECK(max_diff > 1e-4 * max_ref);
 }
+
+TEST_CASE("non-finite input and weights are refused, not turned into finite logits", "[network][errors]") {
+    const std::string base = std::string(MNV3_REFS_DIR) + "/small_1.0";
+    mnv3::Weights w = mnv3::read_weights(base + ".mnv3w");
+    std::vector<float> input = read_floats(base + ".input.bin");
+    {
+        Network net(w);
+        for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
+            std::vector<float> x = input;
+            x[1234] = bad;
+            REQUIRE_THROWS_WITH(net.run(x.data(), x.size()), Catch::Contains("input element 1234"));
+        }
+        std::vector<float> nan_all(input.size(), std::nanf(""));
+        CHECK_THROWS_AS(net.run(nan_all.data(), nan_all.size()), mnv3::Error);
+        CHECK_NOTHROW(net.run(input.data(), input.size()));  // the network is still usable
+    }
+    // Weights given in memory (not through a file) are checked too.
+    for (float bad : {std::nanf(""), INFINITY, 3e38f}) {
+        mnv3::Weights b = w;
+        b.tensors.at("classifier.3.weight").data[7] = bad;
+        REQUIRE_THROWS_WITH(Network{b}, Catch::Contains("classifier.3.weight"));
+    }
+    mnv3::Weights v = w;
+    v.tensors.at("features.1.block.0.1.running_var").data[0] = -1.0f;
+    CHECK_THROWS_WITH(Network{v}, Catch::Contains("running variance"));
+    mnv3::Weights s = w;
+    s.tensors.at("features.0.0.weight").data.pop_back();  // shape says one more value
+    CHECK_THROWS_WITH(Network{s}, Catch::Contains("features.0.0.weight"));
+}

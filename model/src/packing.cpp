@@ -34,10 +34,23 @@ size_t PackedArg::elements() const {
 const Tensor &WeightSource::get(const std::string &name, const std::vector<int> &shape) const {
     auto it = t_.find(name);
     if (it == t_.end()) throw Error("weights for " + model_ + ": missing tensor " + name);
-    if (it->second.shape != shape)
-        throw Error("weights for " + model_ + ": tensor " + name + " has shape " + shape_string(it->second.shape) +
+    const Tensor &t = it->second;
+    if (t.shape != shape)
+        throw Error("weights for " + model_ + ": tensor " + name + " has shape " + shape_string(t.shape) +
                     ", expected " + shape_string(shape) + " (a weight file of another model?)");
-    return it->second;
+    if (t.data.size() != t.size())
+        throw Error("weights for " + model_ + ": tensor " + name + " holds " + std::to_string(t.data.size()) +
+                    " values for shape " + shape_string(t.shape));
+    // Whatever the source (a file, an importer, the caller's memory): no NaN, Inf or absurd
+    // magnitudes, which would run and print confident garbage. Clamp ranges may be infinite.
+    const bool ranges = name.rfind("ranges.", 0) == 0;
+    for (size_t i = 0; i < t.data.size(); i++) {
+        const float v = t.data[i];
+        if (std::isnan(v) || (!ranges && !(std::fabs(v) <= kMaxWeight)))
+            throw Error("weights for " + model_ + ": tensor " + name + " element " + std::to_string(i) + " is " +
+                        std::to_string(v) + " (not finite, or beyond +-" + std::to_string(int(kMaxWeight)) + ")");
+    }
+    return t;
 }
 
 Folded WeightSource::conv_bn(const std::string &prefix, const std::vector<int> &shape) const {
@@ -55,6 +68,9 @@ Folded WeightSource::conv_bn(const std::string &prefix, const std::vector<int> &
         for (int o = 0; o < out; o++) {
             if (!(var.data[o] >= 0)) throw Error("weights: negative running variance in " + prefix);
             double s = g.data[o] / std::sqrt(double(var.data[o]) + eps_);
+            if (!std::isfinite(s) || std::fabs(s) > 1e12)
+                throw Error("weights for " + model_ + ": batch norm " + prefix + " scales channel " + std::to_string(o) +
+                            " by " + std::to_string(s));
             for (size_t i = 0; i < per; i++) f.w[o * per + i] *= s;
             f.b[o] = (f.b[o] - mean.data[o]) * s + beta.data[o];
         }

@@ -9,6 +9,7 @@
 #include "HalideRuntime.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -59,6 +60,12 @@ struct Network::Impl {
         if (count != s.elements())
             throw Error("input has " + std::to_string(count) + " floats, the model takes " + std::to_string(s.h) + "x" +
                         std::to_string(s.w) + "x" + std::to_string(s.c) + " = " + std::to_string(s.elements()));
+        // NaN or Inf in the input would come out as finite-looking logits (max, clamps and
+        // the pooling hide them): refuse it.
+        for (size_t i = 0; i < count; i++)
+            if (!std::isfinite(nhwc[i]))
+                throw Error("input element " + std::to_string(i) + " is " + std::to_string(nhwc[i]) +
+                            " (the input must be finite)");
         std::memcpy(tensor_data(in), nhwc, count * sizeof(float));
     }
     const float *first_output() const { return static_cast<const float *>(tensor_data(graph.outputs.at(0))); }
@@ -85,6 +92,10 @@ void Network::Impl::bind(const WeightSource &source, const LayerTable &table) {
         if (!n.ranges.empty()) {
             const int pairs = l.clamp_slots();
             const Tensor &r = source.get(n.ranges, {2 * pairs});
+            for (int k = 0; k < pairs; k++)
+                if (!(r.data[2 * k] <= r.data[2 * k + 1]))
+                    throw Error("weights for " + config.name() + ": " + n.ranges + " pair " + std::to_string(k) +
+                                " has lo > hi");
             PackedArg a = PackedArg::f32({2 * pairs});
             std::memcpy(a.f32_data(), r.data.data(), r.data.size() * sizeof(float));
             p[arg::ranges] = std::move(a);

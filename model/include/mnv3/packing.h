@@ -33,7 +33,12 @@ struct Folded {
     std::vector<double> w, b;
 };
 
-// Trained tensors by torchvision name, checked as they are taken.
+// Largest |value| a trained tensor may hold (weights, biases, batch-norm statistics):
+// trained MobileNetV3 values are within +-1e3; anything near float's range is corruption.
+constexpr float kMaxWeight = 1e6f;
+
+// Trained tensors by torchvision name, checked as they are taken: present, of the expected
+// shape, every value finite and within +-kMaxWeight (clamp ranges may be infinite).
 class WeightSource {
 public:
     // `model` names the model in messages.
