@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(cmake ninja-build g++ make libhalide14-0-dev libpng-dev catch2 pkg-config
       python3-torch python3-torchvision python3-onnx
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev time)
 # Opt-in package sets. --bench (make bench): the XNNPACK peer (bench/xnnpack; its header needs
 # pthreadpool.h) and the report's chart (gnuplot).
 args=()

@@ -91,7 +91,7 @@ WeightFile read_mnv3w(const std::string &path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) throw Error("cannot read " + path);
     std::string blob((std::istreambuf_iterator<char>(f)), {});
-    if (blob.compare(0, 8, "MNV3WTS1") != 0) throw Error(path + ": not a .mnv3w file");
+    if (blob.compare(0, 8, "MNV3WTS2") != 0) throw Error(path + ": not a version-2 .mnv3w file");
     size_t end = blob.find("\nend\n", 8);
     if (end == std::string::npos || end > (1u << 20)) throw Error(path + ": no header end");
     size_t header_end = end + 5, data_start = (header_end + 63) / 64 * 64;
@@ -121,8 +121,15 @@ WeightFile read_mnv3w(const std::string &path) {
         }
     }
     if (blob.size() != data_start + data_bytes) throw Error(path + ": size does not match its header");
+    // Version 2: FNV-1a 64 of the whole file with the checksum's 16 hex digits read as '0'.
+    const size_t sum_at = blob.find("\nchecksum fnv1a64 ");
+    if (sum_at == std::string::npos || sum_at > header_end) throw Error(path + ": no checksum line");
+    const size_t hex_at = sum_at + std::string("\nchecksum fnv1a64 ").size();
     uint64_t h = 0xCBF29CE484222325ull;
-    for (size_t i = data_start; i < blob.size(); i++) h = (h ^ uint8_t(blob[i])) * 0x100000001B3ull;
+    for (size_t i = 0; i < blob.size(); i++) {
+        const uint8_t c = i >= hex_at && i < hex_at + 16 ? uint8_t('0') : uint8_t(blob[i]);
+        h = (h ^ c) * 0x100000001B3ull;
+    }
     if (h != checksum) throw Error(path + ": checksum mismatch");
     for (auto &kv : specs) {
         const Spec &s = kv.second;

@@ -1,9 +1,11 @@
 // Trained parameters of one network, by torchvision state_dict name, and the reader of the
-// project's weight file format (docs/weights-format.md).
+// project's weight file format (docs/weights-format.md, version 2).
 #pragma once
 #include "mnv3/model_zoo.h"
 #include "mnv3/tensor.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,10 +18,27 @@ struct Weights {
     std::map<std::string, Tensor> tensors;
 };
 
-// Reads a .mnv3w file. Every field is checked against the file's size before it is used;
-// a missing, truncated, corrupted or malformed file throws mnv3::Error saying what is wrong.
+// Limits of the format (docs/weights-format.md).
+constexpr uint64_t kMaxWeightFileBytes = 1ull << 30;  // a whole .mnv3w file: 1 GiB
+constexpr size_t kMaxWeightHeaderBytes = 1 << 20;     // magic + header lines through "end": 1 MiB
+constexpr float kMaxWeightValue = 1e6f;               // |value| of every tensor element
+
+// Reads a .mnv3w file through mnv3::InputFile (a regular file of at most 1 GiB; the header is
+// read with a bounded reader before anything else) and parses it with parse_weights.
+// A missing, non-regular, too large, truncated, corrupted or malformed file, or one of format
+// version 1, throws mnv3::Error with a one-line message saying what is wrong.
 Weights read_weights(const std::string &path);
-// Writes a .mnv3w file (used by tests and importers).
+
+// Parses a whole .mnv3w file held in memory. `where` names it in messages (e.g. "weight file
+// 'x.mnv3w'"). Every field is checked before it is used: strict header syntax, the checksum
+// over header and data, tensors inside the data section and not overlapping, every value
+// finite and within +-kMaxWeightValue (tensors "ranges.*" may hold +-inf; "*.running_var"
+// must be >= 0). What it returns has t.size() == t.data.size() for every tensor.
+Weights parse_weights(const uint8_t *data, size_t size, const std::string &where);
+
+// Writes a .mnv3w file (version 2; used by tests and importers). Throws mnv3::Error when a
+// tensor does not follow the format (bad name or shape, data not matching the shape, a value
+// the reader would refuse) or when any write fails (the message names the path and errno).
 void write_weights(const std::string &path, const Weights &w);
 
 }  // namespace mnv3
