@@ -11,8 +11,16 @@ namespace mnv3 {
 
 namespace {
 
+// Case-insensitive (ASCII): "M.TFLITE" is a .tflite file.
 bool ends_with(const std::string &s, const std::string &suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (s.size() < suffix.size()) return false;
+    const size_t at = s.size() - suffix.size();
+    for (size_t i = 0; i < suffix.size(); i++) {
+        char c = s[at + i];
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        if (c != suffix[i]) return false;
+    }
+    return true;
 }
 
 }  // namespace
