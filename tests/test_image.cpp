@@ -11,6 +11,13 @@
 #include <catch2/catch.hpp>
 #include <png.h>
 
+#include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -612,5 +619,167 @@ TEST_CASE("crop_resize timing", "[.bench]") {
         }
         std::sort(d.begin(), d.end());
         std::printf("decode_png %dx%d: median %.3f ms\n", wh.first, wh.second, d[d.size() / 2]);
+    }
+}
+
+namespace {
+
+// The PNG with its PLTE chunk cut to the first n entries (CRC recomputed).
+Bytes with_palette_size(const Bytes &png, int n) {
+    Bytes out(png.begin(), png.begin() + 8);
+    for (const Chunk &c : chunks(png)) {
+        if (c.type != "PLTE") {
+            out.insert(out.end(), png.begin() + long(c.at), png.begin() + long(c.at + 12 + c.length));
+            continue;
+        }
+        REQUIRE(c.length >= uint32_t(3 * n));
+        put32(out, uint32_t(3 * n));
+        const size_t type_at = out.size();
+        out.insert(out.end(), {'P', 'L', 'T', 'E'});
+        out.insert(out.end(), png.begin() + long(c.at + 8), png.begin() + long(c.at + 8 + 3 * size_t(n)));
+        put32(out, crc32(out.data() + type_at, out.size() - type_at));
+    }
+    return out;
+}
+
+// A palette image w x h whose pixel (w-1, h-1) has index `top`, the others 0.
+PngSpec palette_spec(int bit_depth, bool interlaced, int top) {
+    PngSpec s;
+    s.width = 5;
+    s.height = 3;
+    s.color_type = PNG_COLOR_TYPE_PALETTE;
+    s.bit_depth = bit_depth;
+    s.interlaced = interlaced;
+    s.samples.assign(15, 0);
+    s.samples.back() = uint16_t(top);
+    for (int i = 0; i < (1 << bit_depth); i++)
+        s.palette.push_back(png_color{uint8_t(10 + i), uint8_t(20 + i), uint8_t(30 + i)});
+    return s;
+}
+
+// Runs f in a child process (so that a hang cannot stop the test run) under a 10 s alarm;
+// the child's exit code: 0 = f returned true, 1 = false, otherwise killed (SIGALRM = hang).
+template <typename F>
+int in_child_with_alarm(F f) {
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        alarm(10);
+        _exit(f() ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+// load_png's error message, or "" if it decoded.
+std::string load_error(const std::string &path, const PngLimits &limits = {}) {
+    try {
+        (void)mnv3::load_png(path, limits);
+        return "";
+    } catch (const Error &e) {
+        return e.what();
+    }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("a palette index past the palette is an error, not black", "[image][png][bad-input]") {
+    for (int depth : {1, 2, 4, 8})
+        for (bool interlaced : {false, true}) {
+            INFO("bit depth " << depth << (interlaced ? ", interlaced" : ""));
+            const int n = depth == 1 ? 1 : (1 << depth) / 2;  // palette entries kept
+            // The last valid index decodes, with its colour.
+            const Bytes ok = with_palette_size(write_png(palette_spec(depth, interlaced, n - 1)), n);
+            REQUIRE(decode_error(ok).empty());
+            const Image img = decode(ok);
+            CHECK(img.rgb[img.rgb.size() - 3] == uint8_t(10 + n - 1));
+            // Index n (one past: libpng itself lets that through) and the largest index.
+            for (int top : {n, (1 << depth) - 1}) {
+                if (top < n) continue;
+                INFO("index " << top << " with " << n << " palette entries");
+                const Bytes bad = with_palette_size(write_png(palette_spec(depth, interlaced, top)), n);
+                const std::string msg = decode_error(bad);
+                CHECK_THAT(msg, Contains("palette index " + std::to_string(top) + " outside the palette of " +
+                                         std::to_string(n) + " entries"));
+            }
+        }
+    // Through load_png too.
+    const std::string tmp = std::string(MNV3_TEST_TMP_DIR) + "/bad-palette.png";
+    write_file(tmp, with_palette_size(write_png(palette_spec(8, false, 200)), 16));
+    CHECK_THAT(load_error(tmp), Contains("palette index 200 outside the palette of 16 entries") && Contains(tmp));
+}
+
+TEST_CASE("load_png refuses what is not a regular file of bounded size, before reading", "[image][png][bad-input]") {
+    const std::string dir = std::string(MNV3_TEST_TMP_DIR) + "/png-inputs";
+    ::mkdir(dir.c_str(), 0755);
+
+    SECTION("a directory named like a photo") {
+        const std::string d = dir + "/x.png";
+        ::mkdir(d.c_str(), 0755);
+        CHECK_THAT(load_error(d), Contains("a directory, not a regular file") && Contains(d));
+    }
+    SECTION("a device") {
+        CHECK_THAT(load_error("/dev/urandom"), Contains("a device, not a regular file"));
+        CHECK_THAT(load_error("/dev/zero"), Contains("a device, not a regular file"));
+    }
+    SECTION("a real photo extended to 2 GB (sparse): refused by size, at once") {
+        const std::string big = dir + "/big.png";
+        write_file(big, read_file(images_dir() + "/chelsea.png"));
+        REQUIRE(::truncate(big.c_str(), off_t(2) << 30) == 0);
+        const auto t0 = std::chrono::steady_clock::now();
+        CHECK_THAT(load_error(big), Contains("image file '" + big + "': file of 2147483648 bytes exceeds the 64 MiB limit"));
+        CHECK(seconds_since(t0) < 1.0);
+        // The limit is the caller's: raised, the photo decodes (the zeros after IEND are not read).
+        PngLimits roomy;
+        roomy.max_file_bytes = 4ll << 30;
+        ::unlink(big.c_str());
+        write_file(big, read_file(images_dir() + "/chelsea.png"));
+        REQUIRE(::truncate(big.c_str(), off_t(65) << 20) == 0);
+        CHECK_THAT(load_error(big), Contains("exceeds the 64 MiB limit"));
+        CHECK(load_error(big, roomy).empty());
+        ::unlink(big.c_str());
+    }
+    SECTION("a FIFO with no writer: an error, not a wait") {
+        const std::string fifo = dir + "/nowriter.png";
+        ::unlink(fifo.c_str());
+        REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+        const int rc = in_child_with_alarm([&] {
+            return load_error(fifo).find("a FIFO, not a regular file") != std::string::npos;
+        });
+        CHECK(rc == 0);  // 128 + SIGALRM (142): it blocked
+        ::unlink(fifo.c_str());
+    }
+    SECTION("a FIFO fed a PNG signature then endless zeros: an error, not unbounded memory") {
+        const std::string fifo = dir + "/endless.png";
+        ::unlink(fifo.c_str());
+        REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+        std::fflush(nullptr);
+        const pid_t writer = fork();
+        REQUIRE(writer >= 0);
+        if (writer == 0) {  // blocks in open until a reader opens the FIFO (none will)
+            const int fd = ::open(fifo.c_str(), O_WRONLY);
+            if (fd >= 0) {
+                const char sig[] = "\x89PNG\r\n\x1a\n";
+                (void)!::write(fd, sig, 8);
+                static char zeros[1 << 16];
+                while (::write(fd, zeros, sizeof zeros) > 0) {
+                }
+            }
+            _exit(0);
+        }
+        const int rc = in_child_with_alarm([&] {
+            return load_error(fifo).find("a FIFO, not a regular file") != std::string::npos;
+        });
+        CHECK(rc == 0);
+        ::kill(writer, SIGKILL);
+        ::waitpid(writer, nullptr, 0);
+        ::unlink(fifo.c_str());
     }
 }

@@ -5,16 +5,29 @@
 // The models are found in $MNV3_MODELS_DIR, else MNV3_DEFAULT_MODELS_DIR (../shared/data/models
 // beside the source tree); the test fails if they are missing.
 //
+// With MNV3_TEST_TFLITE_IMPORT defined (and mnv3_tflite_import linked), also the importer's
+// refusals of quantization and operator options it would not honour ("[import]").
+//
 // Hidden test cases (not run by default):
 //   test_tflite_reader "[.write_seeds]"  writes the hand-built models to $MNV3_SEED_DIR
 //                                         (the fuzz seeds in tests/fuzz/seeds/tflite);
 //   test_tflite_reader "[.dump]"         writes summary() of both models to $MNV3_DUMP_DIR.
 #include "mnv3/error.h"
 #include "mnv3/tflite.h"
+#ifdef MNV3_TEST_TFLITE_IMPORT
+#include "mnv3/tflite_import.h"
+#endif
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -873,6 +886,324 @@ TEST_CASE("v3-small: truncations, byte flips and corruptions never crash", "[tfl
     CHECK(multi_rejected > 20);
     CHECK(bad == good);
 }
+
+namespace {
+
+// read_file's error message ("" if it parsed). Anything but mnv3::Error fails the test.
+std::string read_error(const std::string &path) {
+    try {
+        (void)tfl::read_file(path);
+        return "";
+    } catch (const Error &e) {
+        const std::string msg = e.what();
+        CHECK(msg.find('\n') == std::string::npos);
+        return msg;
+    }
+}
+
+// Runs f in a child process under a 10 s alarm, so that a hang fails the test instead of
+// stopping it: 0 = f returned true, 1 = false, 128 + signal otherwise (142: SIGALRM, a hang).
+template <typename F>
+int in_child_with_alarm(F f) {
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        alarm(10);
+        _exit(f() ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string temp_dir() {
+    const char *t = std::getenv("TMPDIR");
+    std::string d = std::string(t && *t ? t : "/tmp") + "/mnv3-tflite-reader-" + std::to_string(::getpid());
+    ::mkdir(d.c_str(), 0755);
+    return d;
+}
+
+void write_bytes(const std::string &path, const std::vector<uint8_t> &b) {
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char *>(b.data()), std::streamsize(b.size()));
+    REQUIRE(f.good());
+}
+
+// mini_model with tensor i's quantization replaced by (scales, zero points, dimension).
+std::vector<uint8_t> with_quant(size_t i, std::vector<float> scales, std::vector<int64_t> zps, int dim = 0) {
+    Built b = mini_model();
+    std::vector<fb::Field> &f = b.tensors[i]->fields;
+    f.erase(std::remove_if(f.begin(), f.end(), [](const fb::Field &x) { return x.id == 4; }), f.end());
+    f.push_back(fb::ref(4, fb::table({fb::ref(2, fb::vec(scales)), fb::ref(3, fb::vec(zps)), fb::i32(6, dim)})));
+    return fb::Builder().finish(b.model);
+}
+
+}  // namespace
+
+TEST_CASE("read_file refuses what is not a regular file of at most 512 MiB, before reading", "[tflite][hostile]") {
+    const std::string dir = temp_dir();
+    SECTION("a directory named x.tflite") {
+        const std::string d = dir + "/x.tflite";
+        ::mkdir(d.c_str(), 0755);
+        CHECK_THAT(read_error(d), Catch::Contains("TFLite file '" + d + "': a directory, not a regular file"));
+    }
+    SECTION("a device") {
+        CHECK_THAT(read_error("/dev/urandom"), Catch::Contains("'/dev/urandom': a device, not a regular file"));
+        CHECK_THAT(read_error("/dev/null"), Catch::Contains("a device, not a regular file"));
+    }
+    SECTION("a sparse 2 GB file: refused by its size, at once") {
+        const std::string big = dir + "/big.tflite";
+        write_bytes(big, mini_model().bytes);
+        REQUIRE(::truncate(big.c_str(), off_t(2) << 30) == 0);
+        const auto t0 = std::chrono::steady_clock::now();
+        CHECK_THAT(read_error(big), Catch::Contains("file of 2147483648 bytes exceeds the 512 MiB limit"));
+        CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 1.0);
+        ::unlink(big.c_str());
+    }
+    SECTION("a FIFO with no writer: an error, not a wait") {
+        const std::string fifo = dir + "/fifo.tflite";
+        ::unlink(fifo.c_str());
+        REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+        const int rc = in_child_with_alarm(
+            [&] { return read_error(fifo).find("a FIFO, not a regular file") != std::string::npos; });
+        CHECK(rc == 0);  // 142: it blocked
+        ::unlink(fifo.c_str());
+    }
+    SECTION("a FIFO fed endless bytes: an error, not unbounded memory") {
+        const std::string fifo = dir + "/endless.tflite";
+        ::unlink(fifo.c_str());
+        REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+        std::fflush(nullptr);
+        const pid_t writer = fork();
+        REQUIRE(writer >= 0);
+        if (writer == 0) {  // blocks in open until a reader opens the FIFO (none should)
+            const int fd = ::open(fifo.c_str(), O_WRONLY);
+            static char junk[1 << 16];
+            std::memcpy(junk + 4, "TFL3", 4);
+            while (fd >= 0 && ::write(fd, junk, sizeof junk) > 0) {
+            }
+            _exit(0);
+        }
+        const int rc = in_child_with_alarm(
+            [&] { return read_error(fifo).find("a FIFO, not a regular file") != std::string::npos; });
+        CHECK(rc == 0);
+        ::kill(writer, SIGKILL);
+        ::waitpid(writer, nullptr, 0);
+        ::unlink(fifo.c_str());
+    }
+    SECTION("an empty file and a good one") {
+        const std::string empty = dir + "/empty.tflite";
+        write_bytes(empty, {});
+        CHECK_THAT(read_error(empty), Catch::Contains(empty + ": tflite: file of 0 bytes is too small"));
+        const std::string good = dir + "/good.tflite";
+        write_bytes(good, all_ops_model().bytes);
+        CHECK(read_error(good).empty());
+        CHECK(tfl::read_file(good).operators.size() == 8);
+    }
+}
+
+TEST_CASE("quantization parameters are checked: finite scales > 0, zero points in range", "[tflite]") {
+    const float nan = std::nanf(""), inf = INFINITY;
+    // Tensor 0 is the UINT8 input, 1 the UINT8 weights [8][1][1][3], 2 the INT32 bias [8].
+    REQUIRE(try_parse(with_quant(0, {1.0f / 127}, {128})).empty());
+    for (float bad : {nan, 0.0f, -0.0f, -1.0f / 127, inf, -inf}) {
+        INFO("input scale " << bad);
+        expect_error(with_quant(0, {bad}, {128}), "'input'.quantization: scale ");
+        expect_error(with_quant(0, {bad}, {128}), " is not a finite number > 0");
+    }
+    expect_error(with_quant(0, {nan}, {128}), "scale nan is not a finite number > 0");
+    expect_error(with_quant(0, {0.0f}, {128}), "scale 0 is not a finite number > 0");
+    expect_error(with_quant(0, {-0.5f}, {128}), "scale -0.5 is not a finite number > 0");
+    // Every scale NaN (the model that printed "nan% great white shark").
+    {
+        Built b = mini_model();
+        for (const P &t : b.tensors)
+            for (fb::Field &f : t->fields)
+                if (f.id == 4) f.child->fields[0] = fb::ref(2, fb::vec(std::vector<float>{nan}));
+        expect_error(fb::Builder().finish(b.model), "scale nan is not a finite number > 0");
+    }
+    // Zero points: UINT8 0..255, INT8 -128..127, INT32 0.
+    REQUIRE(try_parse(with_quant(0, {0.1f}, {0})).empty());
+    REQUIRE(try_parse(with_quant(0, {0.1f}, {255})).empty());
+    expect_error(with_quant(0, {0.1f}, {256}), "zero point 256 outside [0, 255] for UINT8");
+    expect_error(with_quant(0, {0.1f}, {-1}), "zero point -1 outside [0, 255] for UINT8");
+    expect_error(with_quant(0, {0.1f}, {int64_t(1) << 62}), "zero point 4611686018427387904 outside [0, 255]");
+    expect_error(with_quant(0, {0.1f}, {INT64_MIN}), "zero point -9223372036854775808 outside");
+    expect_error(with_quant(2, {0.001f}, {1}), "'bias'.quantization: zero point 1 outside [0, 0] for INT32");
+    {
+        Built b = mini_model();
+        b.tensors[0]->fields[1] = fb::i8(1, tfl::kInt8);
+        b.tensors[0]->fields[4] = fb::ref(4, fb::table({fb::ref(2, fb::vec(std::vector<float>{0.1f})),
+                                                        fb::ref(3, fb::vec(std::vector<int64_t>{128}))}));
+        expect_error(fb::Builder().finish(b.model), "zero point 128 outside [-128, 127] for INT8");
+        b.tensors[0]->fields[4] = fb::ref(4, fb::table({fb::ref(2, fb::vec(std::vector<float>{0.1f})),
+                                                        fb::ref(3, fb::vec(std::vector<int64_t>{-128}))}));
+        CHECK(try_parse(fb::Builder().finish(b.model)).empty());
+    }
+    // Per channel: one (scale, zero point) per index of the quantized dimension, each checked.
+    const std::vector<float> s8(8, 0.02f);
+    const std::vector<int64_t> z8(8, 120);
+    REQUIRE(try_parse(with_quant(1, s8, z8, 0)).empty());
+    expect_error(with_quant(1, std::vector<float>(7, 0.02f), std::vector<int64_t>(7, 120), 0),
+                 "7 per-channel scales for dimension 0 of size 8");
+    expect_error(with_quant(1, s8, std::vector<int64_t>(7, 120), 0), "8 scales but 7 zero points");
+    expect_error(with_quant(1, s8, z8, 3), "8 per-channel scales for dimension 3 of size 3");
+    expect_error(with_quant(1, s8, z8, 4), "quantized_dimension 4 outside the tensor's rank 4");
+    expect_error(with_quant(1, s8, z8, -1), "quantized_dimension -1 outside");
+    std::vector<float> s8bad = s8;
+    s8bad[5] = nan;
+    expect_error(with_quant(1, s8bad, z8, 0), "'weights'.quantization: scale[5] nan is not a finite number > 0");
+    std::vector<int64_t> z8bad = z8;
+    z8bad[7] = 300;
+    expect_error(with_quant(1, s8, z8bad, 0), "zero point[7] 300 outside [0, 255] for UINT8");
+    // Both pretrained models pass (their parameters are all valid).
+    for (const char *name : {kSmall, kLargeMin}) {
+        const tfl::Model m = tfl::read_file(models_dir() + "/" + name);
+        for (const tfl::Tensor &t : m.tensors)
+            for (float sc : t.quant.scale) CHECK((std::isfinite(sc) && sc > 0));
+    }
+}
+
+TEST_CASE("depth_multiplier: 0 reads as 1, below 0 is an error", "[tflite]") {
+    const Built good = all_ops_model();
+    P opts = good.ops[2]->fields[4].child;  // the DEPTHWISE_CONV_2D's options
+    REQUIRE(opts->field_pos.count(3));
+    auto with_dm = [&](int32_t dm) {
+        std::vector<uint8_t> b = good.bytes;
+        put_le(b, opts->field_pos.at(3), uint32_t(dm), 4);
+        return b;
+    };
+    std::vector<uint8_t> b0 = with_dm(0);
+    CHECK(tfl::parse(b0.data(), b0.size()).operators[2].depth_multiplier == 1);
+    std::vector<uint8_t> b2 = with_dm(2);
+    CHECK(tfl::parse(b2.data(), b2.size()).operators[2].depth_multiplier == 2);  // the importer refuses it
+    expect_error(with_dm(-1), "DepthwiseConv2DOptions: depth_multiplier -1 outside [1, 1048576]");
+}
+
+#ifdef MNV3_TEST_TFLITE_IMPORT
+// The importer (mnv3_tflite_import; built when this test links it and defines
+// MNV3_TEST_TFLITE_IMPORT): v3-small parsed, then one thing changed in the Model, must fail
+// with a clear error rather than import something the layers would compute differently.
+namespace {
+
+std::string import_error(const tfl::Model &m) {
+    try {
+        (void)mnv3::import_tflite(m);
+        return "";
+    } catch (const Error &e) {
+        const std::string msg = e.what();
+        CHECK(msg.find('\n') == std::string::npos);
+        return msg;
+    }
+}
+
+// Index of the k-th operator `op` (k < 0: counted from the end).
+size_t nth_op(const tfl::Model &m, tfl::Op op, int k) {
+    std::vector<size_t> at;
+    for (size_t i = 0; i < m.operators.size(); i++)
+        if (m.operators[i].op == op) at.push_back(i);
+    REQUIRE(!at.empty());
+    return k >= 0 ? at.at(size_t(k)) : at.at(at.size() - size_t(-k));
+}
+
+}  // namespace
+
+TEST_CASE("the importer refuses quantization and options it would not honour", "[tflite][import]") {
+    const tfl::Model good = tfl::read_file(models_dir() + "/" + kSmall);
+    REQUIRE(import_error(good).empty());
+    const int input = good.inputs[0];
+    auto changed = [&](auto edit) {
+        tfl::Model m = good;
+        edit(m);
+        return import_error(m);
+    };
+    SECTION("input scale NaN, 0, negative; zero point 2^62") {
+        for (float bad : {std::nanf(""), 0.0f, -1.0f / 127, float(INFINITY)}) {
+            INFO("input scale " << bad);
+            CHECK_THAT(changed([&](tfl::Model &m) { m.tensors[size_t(input)].quant.scale[0] = bad; }),
+                       Catch::Contains("input scale ") && Catch::Contains(" is not a finite number > 0"));
+        }
+        CHECK_THAT(changed([&](tfl::Model &m) { m.tensors[size_t(input)].quant.zero_point[0] = int64_t(1) << 62; }),
+                   Catch::Contains("input zero point 4611686018427387904 outside [0, 255]"));
+    }
+    SECTION("every scale NaN") {
+        const std::string msg = changed([](tfl::Model &m) {
+            for (tfl::Tensor &t : m.tensors)
+                for (float &sc : t.quant.scale) sc = std::nanf("");
+        });
+        CHECK(!msg.empty());
+    }
+    SECTION("a weight scale so large the weights are not finite") {
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       const tfl::Operator &stem = m.operators[nth_op(m, tfl::Op::Conv2D, 0)];
+                       m.tensors[size_t(stem.inputs[1])].quant.scale[0] = 3e38f;
+                   }),
+                   Catch::Contains("a dequantized weight is not finite"));
+    }
+    SECTION("depth_multiplier 2") {
+        CHECK_THAT(changed([](tfl::Model &m) { m.operators[nth_op(m, tfl::Op::DepthwiseConv2D, 0)].depth_multiplier = 2; }),
+                   Catch::Contains("depthwise: depth_multiplier 2 is not supported (only 1)"));
+    }
+    SECTION("VALID padding on a 3x3 depthwise, stride 2 on the classifier") {
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       m.operators[nth_op(m, tfl::Op::DepthwiseConv2D, 0)].padding = tfl::Padding::Valid;
+                   }),
+                   Catch::Contains("VALID padding is not supported"));
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       tfl::Operator &fc = m.operators[nth_op(m, tfl::Op::Conv2D, -1)];
+                       fc.stride_w = fc.stride_h = 2;
+                   }),
+                   Catch::Contains("the classifier 1x1 convolution: stride 2, the model needs 1"));
+    }
+    SECTION("fused activations the layers do not apply") {
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       m.operators[nth_op(m, tfl::Op::Conv2D, -1)].activation = tfl::Activation::Relu6;
+                   }),
+                   Catch::Contains("fused activation RELU6 (CONV_2D) is not supported"));
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       m.operators[nth_op(m, tfl::Op::Add, -1)].activation = tfl::Activation::Relu;
+                   }),
+                   Catch::Contains("fused activation RELU (ADD) is not supported"));
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       m.operators[nth_op(m, tfl::Op::AveragePool2D, -1)].activation = tfl::Activation::Tanh;
+                   }),
+                   Catch::Contains("(AVERAGE_POOL_2D) is not supported"));
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       m.operators[nth_op(m, tfl::Op::Mul, 0)].activation = tfl::Activation::Tanh;
+                   }),
+                   Catch::Contains("fused activation TANH (MUL) is not supported"));
+        // RELU6 on the hard sigmoid's MUL, whose output range is [0, 1], changes nothing.
+        CHECK(changed([](tfl::Model &m) {
+                  m.operators[nth_op(m, tfl::Op::Mul, 0)].activation = tfl::Activation::Relu6;
+              }).empty());
+        // One the output's quantization range already implies is accepted: RELU on a conv
+        // whose output range starts at 0.
+        tfl::Model m = good;
+        bool found = false;
+        for (tfl::Operator &o : m.operators) {
+            if (o.op != tfl::Op::Conv2D || o.outputs.empty()) continue;
+            const tfl::Tensor &y = m.tensors[size_t(o.outputs[0])];
+            if (y.quant.zero_point.size() == 1 && y.quant.zero_point[0] == 0) {
+                o.activation = tfl::Activation::Relu;
+                found = true;
+                break;
+            }
+        }
+        if (found) CHECK(import_error(m).empty());
+    }
+    SECTION("a pool that is not global, softmax beta 2") {
+        CHECK_THAT(changed([](tfl::Model &m) {
+                       tfl::Operator &p = m.operators[nth_op(m, tfl::Op::AveragePool2D, 0)];
+                       p.filter_w = p.filter_h = 3;
+                   }),
+                   Catch::Contains("not a global average pool of its input"));
+        CHECK_THAT(changed([](tfl::Model &m) { m.operators[nth_op(m, tfl::Op::Softmax, 0)].beta = 2.0f; }),
+                   Catch::Contains("softmax with beta 2.000000 (only beta 1 is supported)"));
+    }
+}
+#endif
 
 TEST_CASE("write the hand-built models as fuzz seeds", "[.write_seeds]") {
     const char *dir = std::getenv("MNV3_SEED_DIR");

@@ -34,9 +34,14 @@ int import_bneck(TfliteImport &in, const LayerSpec &l, const std::string &prefix
         const std::string se = sub();
         const tflite::Operator &pool = in.take(Op::AveragePool2D, where + " squeeze-excite pooling");
         in.expect_input(pool, t, where + " squeeze-excite pooling");
+        in.check_global_pool(pool, where + " squeeze-excite pooling");
         const tflite::Operator &f1 = in.take(Op::Conv2D, where + " squeeze-excite reduce");
+        in.expect_input(f1, pool.outputs[0], where + " squeeze-excite reduce");
+        in.check_conv(f1, 1, 1, 1, where + " squeeze-excite reduce");
         in.conv_weights(f1, false, se + ".fc1", {b.se_c, b.exp_c, 1, 1});
         const tflite::Operator &f2 = in.take(Op::Conv2D, where + " squeeze-excite expand");
+        in.expect_input(f2, f1.outputs[0], where + " squeeze-excite expand");
+        in.check_conv(f2, 1, 1, 1, where + " squeeze-excite expand");
         in.conv_weights(f2, false, se + ".fc2", {b.exp_c, b.se_c, 1, 1});
         in.set_range(r, slot(BneckClamp::SeReduce), f1.outputs[0]);
         in.set_range(r, slot(BneckClamp::SeExpand), f2.outputs[0]);

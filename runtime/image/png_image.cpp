@@ -10,6 +10,7 @@
 #include "mnv3/image.h"
 
 #include "mnv3/error.h"
+#include "mnv3/input_file.h"
 
 #include <png.h>
 
@@ -64,9 +65,21 @@ bool read_header(png_structp png, png_infop info, Header *h) {
     return true;
 }
 
-bool configure(png_structp png, png_infop info, size_t *rowbytes, int *channels, int *bit_depth) {
+// Palette images are read as 8-bit indices (expanded to RGB by the caller, which checks every
+// index against the palette: libpng's own expansion makes an index past the palette black
+// without a word); everything else as 8-bit RGB.
+bool configure(png_structp png, png_infop info, bool palette, size_t *rowbytes, int *channels, int *bit_depth) {
     if (setjmp(png_jmpbuf(png))) return false;
-    png_set_expand(png);       // palette -> RGB, 1/2/4-bit gray -> 8-bit, tRNS -> alpha
+    if (palette) {
+        png_set_packing(png);  // 1/2/4-bit indices -> one byte each
+        png_set_interlace_handling(png);
+        png_read_update_info(png, info);
+        *rowbytes = png_get_rowbytes(png, info);
+        *channels = png_get_channels(png, info);
+        *bit_depth = png_get_bit_depth(png, info);
+        return true;
+    }
+    png_set_expand(png);       // 1/2/4-bit gray -> 8-bit, tRNS -> alpha
     png_set_strip_16(png);     // 16-bit -> high byte
     png_set_strip_alpha(png);  // alpha (and expanded tRNS) is dropped
     png_set_gray_to_rgb(png);
@@ -82,6 +95,15 @@ bool read_pixels(png_structp png, png_infop info, png_bytepp rows) {
     if (setjmp(png_jmpbuf(png))) return false;
     png_read_image(png, rows);
     png_read_end(png, info);
+    return true;
+}
+
+// The palette (after read_info); false on a libpng error.
+bool get_palette(png_structp png, png_infop info, png_colorp *palette, int *num_palette) {
+    if (setjmp(png_jmpbuf(png))) return false;
+    *palette = nullptr;
+    *num_palette = 0;
+    if (png_get_PLTE(png, info, palette, num_palette) != PNG_INFO_PLTE) *num_palette = 0;
     return true;
 }
 
@@ -139,40 +161,68 @@ Image decode_png(const uint8_t *data, size_t size, const PngLimits &limits) {
     if (!read_header(g.png, g.info, &h)) throw fail();
     check_size(h.width, h.height, limits);
 
+    const bool palette = h.color_type == PNG_COLOR_TYPE_PALETTE;
+    png_colorp plte = nullptr;
+    int num_palette = 0;
+    if (palette && !get_palette(g.png, g.info, &plte, &num_palette)) throw fail();
+    if (palette && (!plte || num_palette < 1)) throw Error("corrupt PNG: palette image without a palette");
+
     size_t rowbytes = 0;
     int channels = 0, bit_depth = 0;
-    if (!configure(g.png, g.info, &rowbytes, &channels, &bit_depth)) throw fail();
-    if (channels != 3 || bit_depth != 8 || rowbytes != size_t(h.width) * 3)
+    if (!configure(g.png, g.info, palette, &rowbytes, &channels, &bit_depth)) throw fail();
+    const int want_channels = palette ? 1 : 3;
+    if (channels != want_channels || bit_depth != 8 || rowbytes != size_t(h.width) * size_t(want_channels))
         throw Error("PNG: unsupported format (colour type " + std::to_string(h.color_type) + ", bit depth " +
                     std::to_string(h.bit_depth) + ")");
 
     Image img;
     img.width = int(h.width);
     img.height = int(h.height);
-    img.rgb.resize(rowbytes * h.height);
+    img.rgb.resize(size_t(h.width) * 3 * h.height);
+    // Palette images: the indices go first into the last third of the pixel buffer, and are
+    // expanded in place front to back (the RGB written never overtakes the index read).
+    uint8_t *const dst = img.rgb.data() + (palette ? img.rgb.size() - size_t(h.width) * h.height : 0);
     std::unique_ptr<png_bytep[]> rows(new png_bytep[h.height]);
-    for (png_uint_32 y = 0; y < h.height; y++) rows[y] = img.rgb.data() + size_t(y) * rowbytes;
+    for (png_uint_32 y = 0; y < h.height; y++) rows[y] = dst + size_t(y) * rowbytes;
     if (!read_pixels(g.png, g.info, rows.get())) throw fail();
+    if (palette) {
+        const size_t n = size_t(h.width) * h.height;
+        int max_index = 0;
+        for (size_t i = 0; i < n; i++) max_index = std::max<int>(max_index, dst[i]);
+        if (max_index >= num_palette)
+            throw Error("corrupt PNG: palette index " + std::to_string(max_index) + " outside the palette of " +
+                        std::to_string(num_palette) + " entries");
+        for (size_t i = 0; i < n; i++) {
+            const png_color c = plte[dst[i]];
+            img.rgb[3 * i] = c.red;
+            img.rgb[3 * i + 1] = c.green;
+            img.rgb[3 * i + 2] = c.blue;
+        }
+    }
     return img;
 }
 
 Image load_png(const std::string &path, const PngLimits &limits) {
-    std::unique_ptr<FILE, int (*)(FILE *)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) throw Error("cannot open image file '" + path + "': " + std::strerror(errno));
+    // A regular file no larger than limits.max_file_bytes (checked before a byte is read):
+    // a directory, FIFO or device, or a huge file, fails here at once.
+    // ("cannot read image file '<path>': a directory, not a regular file" as before InputFile;
+    // InputFile checks again what it opened.)
+    const std::string kind = non_regular_kind(path);
+    if (!kind.empty()) throw Error("cannot read image file '" + path + "': " + kind + ", not a regular file");
+    InputFile f(path, "image file", uint64_t(std::max<int64_t>(limits.max_file_bytes, 0)));
+    // The signature first: a foreign file is rejected without reading all of it.
+    uint8_t sig[8] = {0};
+    const size_t n = size_t(std::min<uint64_t>(f.size(), sizeof sig));
+    if (n) f.read_at(0, sig, n);
     std::vector<uint8_t> bytes;
-    uint8_t buf[1 << 16];
-    for (;;) {
-        const size_t n = std::fread(buf, 1, sizeof buf, f.get());
-        bytes.insert(bytes.end(), buf, buf + n);
-        // Stop early on a foreign file rather than reading all of it.
-        if (bytes.size() >= 8 && png_sig_cmp(bytes.data(), 0, 8) != 0) break;
-        if (n < sizeof buf) break;
-    }
-    if (std::ferror(f.get())) throw Error("cannot read image file '" + path + "': " + std::strerror(errno));
+    if (n == sizeof sig && png_sig_cmp(sig, 0, 8) == 0)
+        bytes = f.read_all();
+    else
+        bytes.assign(sig, sig + n);
     try {
         return decode_png(bytes.data(), bytes.size(), limits);
     } catch (const Error &e) {
-        throw Error("image file '" + path + "': " + e.what());
+        throw Error(f.where() + ": " + e.what());
     }
 }
 

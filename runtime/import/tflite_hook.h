@@ -19,7 +19,8 @@ public:
 
     [[noreturn]] static void fail(const std::string &what);
     // The operator at the cursor is `op`; take() returns it and moves on, or fails saying
-    // what was expected.
+    // what was expected. It also fails on a fused activation the layers would not apply:
+    // only one implied by the output's quantization range is accepted (check_fused_activation).
     bool at(tflite::Op op) const;
     const tflite::Operator &take(tflite::Op op, const std::string &what);
     size_t position() const { return k_; }
@@ -34,8 +35,12 @@ public:
     void conv_weights(const tflite::Operator &op, bool depthwise, const std::string &name, std::vector<int> want,
                       bool linear = false);
     void expect_input(const tflite::Operator &op, int x, const std::string &what) const;
-    // Stride, dilation, fused activation and padding of a conv the layer needs.
+    // Stride, dilation, padding (VALID only for 1x1 kernels) and, for a depthwise conv, the
+    // depth multiplier (1) of a conv the layer needs.
     void check_conv(const tflite::Operator &op, int stride, int dilation, int kernel, const std::string &what) const;
+    // An AVERAGE_POOL_2D that averages its whole input: the filter is the input's spatial
+    // size and the output is 1x1 (so stride and padding cannot matter).
+    void check_global_pool(const tflite::Operator &op, const std::string &what) const;
 
     // The range a quantized tensor can hold; unbounded for float tensors.
     std::pair<float, float> range(int t) const;
@@ -48,6 +53,8 @@ public:
     int activation(Act act, int conv_out, std::vector<float> &r, int conv_slot, int act_slot, const std::string &what);
 
 private:
+    void check_fused_activation(const tflite::Operator &op, const std::string &what) const;
+
     const tflite::Model &m_;
     Weights &w_;
     size_t k_ = 0;

@@ -6,6 +6,7 @@
 #include "mnv3/error.h"
 #include "mnv3/graph.h"
 #include "tflite_hook.h"
+#include "tflite_names.h"
 
 #include <cmath>
 #include <limits>
@@ -39,7 +40,12 @@ void import_as(const tflite::Model &m, const ModelConfig &c, Weights &w, size_t 
             if (!n.ranges.empty()) w.tensors[n.ranges] = Tensor{{int(ranges.size())}, ranges};
         }
         if (in.at(Op::Reshape)) in.take(Op::Reshape, "reshape of the logits");
-        if (in.at(Op::Softmax)) in.take(Op::Softmax, "softmax");
+        if (in.at(Op::Softmax)) {
+            // The classifier applies its own softmax, with beta 1.
+            const tflite::Operator &sm = in.take(Op::Softmax, "softmax");
+            if (!(std::fabs(sm.beta - 1.0f) <= 1e-6f))
+                TfliteImport::fail("softmax with beta " + std::to_string(sm.beta) + " (only beta 1 is supported)");
+        }
         if (!in.done())
             TfliteImport::fail("unexpected operators after the classifier (at " + std::to_string(in.position()) + ")");
     } catch (...) {
@@ -59,7 +65,35 @@ const tflite::Operator &TfliteImport::take(Op op, const std::string &what) {
         std::string found = k_ < m_.operators.size() ? m_.operators[k_].op_name : "the end of the graph";
         fail("expected " + what + " at operator " + std::to_string(k_) + ", found " + found);
     }
-    return m_.operators[k_++];
+    const tflite::Operator &o = m_.operators[k_++];
+    check_fused_activation(o, what);
+    return o;
+}
+
+// A fused activation is not applied by the layers; it is accepted only when it cannot change
+// anything the output tensor can hold (RELU on an output whose quantized range starts at 0,
+// RELU6 on one within [0, 6], ...), which is how TF-slim's quantized files carry it.
+void TfliteImport::check_fused_activation(const tflite::Operator &o, const std::string &what) const {
+    using tflite::Activation;
+    if (o.activation == Activation::None) return;
+    float lo = 0, hi = 0;
+    bool known = true;
+    switch (o.activation) {
+        case Activation::Relu: lo = 0, hi = kInf; break;
+        case Activation::Relu6: lo = 0, hi = 6; break;
+        case Activation::ReluN1To1: lo = -1, hi = 1; break;
+        default: known = false; break;
+    }
+    const std::string name = tflite::detail::activation_name(o.activation);
+    if (known && !o.outputs.empty()) {
+        const tflite::Tensor &out = tensor(o.outputs[0]);
+        auto [rlo, rhi] = range(o.outputs[0]);
+        // Half a quantization step of slack: 6 is not always exactly representable.
+        const float slack = out.quant.scale.size() == 1 ? 0.5f * out.quant.scale[0] : 0.0f;
+        if (rlo >= lo - slack && rhi <= hi + slack) return;
+    }
+    fail(what + ": fused activation " + name + " (" + o.op_name +
+         ") is not supported (only one implied by the output's quantization range)");
 }
 
 bool TfliteImport::reads(int t) const {
@@ -87,6 +121,9 @@ std::vector<float> TfliteImport::no_ranges(int count) {
 
 void TfliteImport::set_range(std::vector<float> &r, int slot, int t) const {
     auto [lo, hi] = range(t);
+    const tflite::Tensor &tt = tensor(t);
+    if (tt.quant.scale.size() == 1 && !(std::isfinite(lo) && std::isfinite(hi) && lo < hi))
+        fail("tensor '" + tt.name.substr(0, 64) + "': its quantization gives no finite range");
     r.at(2 * size_t(slot)) = lo;
     r.at(2 * size_t(slot) + 1) = hi;
 }
@@ -105,7 +142,8 @@ void TfliteImport::conv_weights(const tflite::Operator &op, bool depthwise, cons
     if (got != want) fail(name + ": weight shape " + shape_string(got) + ", the model needs " + shape_string(want));
     const auto &sc = wt.quant.scale;
     const auto &zp = wt.quant.zero_point;
-    if (sc.empty() || zp.size() != sc.size() || (sc.size() != 1 && int(sc.size()) != O))
+    if (sc.empty() || zp.size() != sc.size() || (sc.size() != 1 && int(sc.size()) != O) ||
+        (sc.size() != 1 && wt.quant.quantized_dimension != (depthwise ? 3 : 0)))
         fail(name + ": weight quantization is neither per-tensor nor per-output-channel");
     Tensor t{want, std::vector<float>(size_t(O) * I * kh * kw)};
     for (int o = 0; o < O; o++) {
@@ -117,11 +155,16 @@ void TfliteImport::conv_weights(const tflite::Operator &op, bool depthwise, cons
                     t.data[((size_t(o) * I + i) * kh + y) * kw + x] = float(sc[qi] * (double(q[src]) - double(zp[qi])));
                 }
     }
+    for (float v : t.data)
+        if (!std::isfinite(v)) fail(name + ": weight scale too large (a dequantized weight is not finite)");
     if (int(bq.size()) != O) fail(name + ": bias has " + std::to_string(bq.size()) + " values, expected " + std::to_string(O));
     const auto &bs = bt.quant.scale;
     if (bs.empty() || (bs.size() != 1 && int(bs.size()) != O)) fail(name + ": bias is not quantized");
     Tensor b{{O}, std::vector<float>(O)};
-    for (int o = 0; o < O; o++) b.data[o] = float(double(bs[bs.size() == 1 ? 0 : o]) * bq[o]);
+    for (int o = 0; o < O; o++) {
+        b.data[o] = float(double(bs[bs.size() == 1 ? 0 : o]) * bq[o]);
+        if (!std::isfinite(b.data[o])) fail(name + ": bias scale too large (a dequantized bias is not finite)");
+    }
     if (linear) t.shape = {want[0], want[1]};
     w_.tensors[name + ".weight"] = std::move(t);
     w_.tensors[name + ".bias"] = std::move(b);
@@ -136,10 +179,18 @@ void TfliteImport::check_conv(const tflite::Operator &op, int stride, int dilati
     if (op.stride_w != stride || op.stride_h != stride)
         fail(what + ": stride " + std::to_string(op.stride_w) + ", the model needs " + std::to_string(stride));
     if (op.dilation_w != dilation || op.dilation_h != dilation) fail(what + ": unexpected dilation");
-    if (op.activation != tflite::Activation::None && op.activation != tflite::Activation::Relu &&
-        op.activation != tflite::Activation::Relu6)
-        fail(what + ": unsupported fused activation");
+    // Fused activations are checked by take() (check_fused_activation).
     if (op.padding != tflite::Padding::Same && kernel > 1) fail(what + ": VALID padding is not supported");
+    if (op.op == Op::DepthwiseConv2D && op.depth_multiplier != 1)
+        fail(what + ": depth_multiplier " + std::to_string(op.depth_multiplier) + " is not supported (only 1)");
+}
+
+void TfliteImport::check_global_pool(const tflite::Operator &op, const std::string &what) const {
+    const tflite::Tensor &x = tensor(op.inputs.at(0)), &y = tensor(op.outputs.at(0));
+    if (x.shape.size() != 4 || y.shape.size() != 4 || y.shape[1] != 1 || y.shape[2] != 1 ||
+        op.filter_h != x.shape[1] || op.filter_w != x.shape[2])
+        fail(what + ": a " + std::to_string(op.filter_w) + "x" + std::to_string(op.filter_h) +
+             " pool, not a global average pool of its input");
 }
 
 int TfliteImport::activation(Act act, int conv_out, std::vector<float> &r, int conv_slot, int act_slot,
@@ -164,6 +215,13 @@ ImportedModel import_tflite(const tflite::Model &m) {
     const tflite::Tensor &in = m.tensors.at(size_t(m.inputs[0]));
     if (in.shape.size() != 4 || in.shape[0] != 1 || in.shape[3] != 3 || in.shape[1] != in.shape[2])
         TfliteImport::fail("input is not 1xNxNx3");
+    if (in.type != tflite::kUInt8 || in.quant.scale.size() != 1 || in.quant.zero_point.size() != 1)
+        TfliteImport::fail("input is not a per-tensor uint8 tensor");
+    // parse() checks these too; a Model built in memory need not have come through it.
+    if (!std::isfinite(in.quant.scale[0]) || !(in.quant.scale[0] > 0))
+        TfliteImport::fail("input scale " + std::to_string(in.quant.scale[0]) + " is not a finite number > 0");
+    if (in.quant.zero_point[0] < 0 || in.quant.zero_point[0] > 255)
+        TfliteImport::fail("input zero point " + std::to_string(in.quant.zero_point[0]) + " outside [0, 255]");
     // The configuration: Small or Large by the depthwise count, minimalistic when nothing
     // is h-swish, resolution and classes from the graph's ends, width by trying each
     // released multiplier.
@@ -204,7 +262,6 @@ ImportedModel import_tflite(const tflite::Model &m) {
     }
     if (!matched) throw Error(best_error);
     out.background_class = c.classes == 1001;
-    if (in.type != tflite::kUInt8 || in.quant.scale.size() != 1) TfliteImport::fail("input is not a per-tensor uint8 tensor");
     out.input.scale = in.quant.scale[0];
     out.input.zero = float(in.quant.zero_point.at(0));
     return out;

@@ -8,11 +8,12 @@
 
 #include "flatbuffer.h"
 #include "mnv3/error.h"
+#include "mnv3/input_file.h"
 #include "tflite_names.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <utility>
 
@@ -105,6 +106,45 @@ std::vector<std::pair<uint64_t, uint64_t>> buffer_spans(Reader &r, const Table &
     return spans;
 }
 
+// The zero points a tensor type can have: its whole range for the 8-bit types, 0 for the
+// wider integers (symmetric: int32 biases, int16, int64), anything in int32 for the rest
+// (float tensors, whose quantization parameters nothing applies).
+void zero_point_range(int type, int64_t *lo, int64_t *hi) {
+    switch (type) {
+        case kUInt8: *lo = 0, *hi = 255; break;
+        case kInt8: *lo = -128, *hi = 127; break;
+        case kInt32:
+        case kInt64:
+        case kInt16: *lo = 0, *hi = 0; break;
+        default: *lo = INT32_MIN, *hi = INT32_MAX; break;
+    }
+}
+
+// Every scale finite and > 0, every zero point in range for the tensor's type: a NaN, zero,
+// negative or infinite scale, or a zero point the type cannot hold, would dequantize to
+// garbage without a word.
+void check_quantization(Reader &r, const Tensor &t) {
+    const Quantization &q = t.quant;
+    for (size_t i = 0; i < q.scale.size(); i++) {
+        const float s = q.scale[i];
+        if (!std::isfinite(s) || !(s > 0.0f)) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%g", double(s));
+            r.fail("scale" + (q.scale.size() > 1 ? "[" + num(i) + "]" : std::string()) + " " + buf +
+                   " is not a finite number > 0");
+        }
+    }
+    int64_t lo = 0, hi = 0;
+    zero_point_range(t.type, &lo, &hi);
+    for (size_t i = 0; i < q.zero_point.size(); i++) {
+        const int64_t z = q.zero_point[i];
+        if (z < lo || z > hi)
+            r.fail("zero point" + (q.zero_point.size() > 1 ? "[" + num(i) + "]" : std::string()) + " " +
+                   std::to_string(z) + " outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "] for " +
+                   type_name(t.type));
+    }
+}
+
 // SubGraph.tensors[i]; `num_buffers` bounds Tensor.buffer.
 Tensor tensor(Reader &r, const Table &t, size_t num_buffers) {
     Tensor res;
@@ -142,6 +182,7 @@ Tensor tensor(Reader &r, const Table &t, size_t num_buffers) {
         const Quantization &qp = res.quant;
         if (qp.zero_point.size() != qp.scale.size())
             r.fail(num(qp.scale.size()) + " scales but " + num(qp.zero_point.size()) + " zero points");
+        check_quantization(r, res);
         int rank = int(res.shape.size());
         if (qp.scale.size() > 1) {
             if (qp.quantized_dimension < 0 || qp.quantized_dimension >= rank)
@@ -212,7 +253,9 @@ void options(Reader &r, const Table &t, Operator &o) {
             o.dilation_h = r.f_i32(opt, 5, 1);
             break;
         case Op::DepthwiseConv2D:
+            // 0 (written by some converters) means 1.
             o.depth_multiplier = r.f_i32(opt, 3, 0);
+            if (o.depth_multiplier == 0) o.depth_multiplier = 1;
             act = r.f_i8(opt, 4, 0);
             o.dilation_w = r.f_i32(opt, 5, 1);
             o.dilation_h = r.f_i32(opt, 6, 1);
@@ -244,6 +287,7 @@ void options(Reader &r, const Table &t, Operator &o) {
         check(o.dilation_w, "dilation_w_factor");
         check(o.dilation_h, "dilation_h_factor");
     }
+    if (o.op == Op::DepthwiseConv2D) check(o.depth_multiplier, "depth_multiplier");
     if (o.op == Op::AveragePool2D) {
         check(o.filter_w, "filter_width");
         check(o.filter_h, "filter_height");
@@ -420,17 +464,9 @@ Model parse(const uint8_t *data, size_t size) {
 }
 
 Model read_file(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw Error("cannot open " + path);
-    f.seekg(0, std::ios::end);
-    std::streamoff size = f.tellg();
-    if (size < 0) throw Error("cannot determine the size of " + path);
-    if (uint64_t(size) > kMaxFileBytes)
-        throw Error(path + ": file of " + num(uint64_t(size)) + " bytes exceeds the 512 MiB limit");
-    f.seekg(0, std::ios::beg);
-    std::vector<uint8_t> data(static_cast<size_t>(size));
-    if (size && !f.read(reinterpret_cast<char *>(data.data()), size))
-        throw Error("cannot read " + path);
+    // A regular file of at most 512 MiB, checked before a byte is read.
+    InputFile f(path, "TFLite file", kMaxFileBytes);
+    std::vector<uint8_t> data = f.read_all();
     try {
         return parse(data.data(), data.size());
     } catch (const Error &e) {

@@ -15,10 +15,12 @@ struct Image {
     std::vector<uint8_t> rgb;
 };
 
-// Checked against the header before any pixel memory is allocated.
+// Checked against the header before any pixel memory is allocated; load_png also checks
+// the file's size before reading it.
 struct PngLimits {
-    int64_t max_pixels = 64ll << 20;  // width * height
-    int max_side = 1 << 15;           // width and height each
+    int64_t max_pixels = 64ll << 20;      // width * height
+    int max_side = 1 << 15;               // width and height each
+    int64_t max_file_bytes = 64ll << 20;  // load_png: the (compressed) file, 64 MiB
 };
 
 // Decodes a PNG of any colour type, bit depth and interlacing to 8-bit RGB:
@@ -27,11 +29,15 @@ struct PngLimits {
 //   - alpha (an alpha channel or tRNS) is ignored: the colour samples are kept as stored,
 //     as PIL's convert("RGB") and tf.io.decode_png(channels=3) do;
 //   - gAMA, cHRM, sRGB, iCCP and sBIT are ignored (samples are not colour-managed).
-// Throws mnv3::Error for a foreign, truncated or corrupt file (CRC errors included), a zero
-// side, or a size beyond `limits`. A 1x1 image is valid.
+// Throws mnv3::Error for a foreign, truncated or corrupt file (CRC errors included, and a
+// palette index past the end of the palette), a zero side, or a size beyond `limits`. A
+// 1x1 image is valid.
 Image decode_png(const uint8_t *data, size_t size, const PngLimits &limits = {});
 
-// Reads and decodes a file; error messages name the file.
+// Reads and decodes a file through mnv3::InputFile: it must be a regular file (a directory,
+// FIFO, socket or device is refused before anything is read, so nothing blocks) of at most
+// limits.max_file_bytes, checked before a byte is read. Error messages name the file
+// ("image file '<path>': ...").
 Image load_png(const std::string &path, const PngLimits &limits = {});
 
 // Central crop (a square whose side is `fraction` of the shorter side, centred) then a

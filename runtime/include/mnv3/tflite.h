@@ -15,7 +15,7 @@
 namespace mnv3::tflite {
 
 // TensorType values of the schema (Tensor::type holds the raw value).
-enum TensorType : int { kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt8 = 9 };
+enum TensorType : int { kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt16 = 7, kInt8 = 9 };
 
 // The builtin operators the MobileNetV3 importer maps; anything else is Other (see
 // Operator::builtin_code / op_name for which one it is).
@@ -23,9 +23,12 @@ enum class Op { Add, AveragePool2D, Conv2D, DepthwiseConv2D, Mul, Reshape, Softm
 enum class Padding { Same, Valid };
 enum class Activation { None, Relu, ReluN1To1, Relu6, Tanh, SignBit, Other };
 
+// Checked by parse: every scale is finite and > 0; zero points are in [0, 255] for UINT8,
+// [-128, 127] for INT8, 0 for INT16 / INT32 / INT64, in int32 for other types; per-channel
+// parameters have exactly one (scale, zero point) per index of quantized_dimension.
 struct Quantization {
     std::vector<float> scale;         // empty: not quantized; 1: per tensor; else per channel
-    std::vector<int64_t> zero_point;  // empty or the same length as scale
+    std::vector<int64_t> zero_point;  // the same length as scale
     int quantized_dimension = 0;      // the axis of per-channel parameters
 };
 
@@ -46,7 +49,7 @@ struct Operator {
     // stride, dilation and filter sizes are >= 1):
     Padding padding = Padding::Same;
     int stride_w = 1, stride_h = 1, dilation_w = 1, dilation_h = 1;
-    int depth_multiplier = 1;  // DepthwiseConv2D: the file's value as is (0 in some converters)
+    int depth_multiplier = 1;  // DepthwiseConv2D: >= 1 (the 0 some converters write reads as 1)
     int filter_w = 0, filter_h = 0;  // AveragePool2D
     // Conv2D, DepthwiseConv2D, AveragePool2D, Add, Mul:
     Activation activation = Activation::None;
@@ -67,8 +70,10 @@ struct Model {
 // Rejects files without the "TFL3" identifier, schema versions other than 3, and models
 // with other than exactly one subgraph.
 Model parse(const uint8_t *data, size_t size);
-// Reads and parses a file (at most 512 MiB). Throws mnv3::Error ("cannot open ...", or the
-// parse error prefixed with the path).
+// Reads and parses a file through mnv3::InputFile: a regular file (a directory, FIFO or
+// device is refused before anything is read) of at most 512 MiB (checked before reading).
+// Throws mnv3::Error ("cannot open TFLite file '<path>': ...", "TFLite file '<path>': ...",
+// or the parse error prefixed with the path).
 Model read_file(const std::string &path);
 
 // The data of a tensor as typed values, checked: the tensor index is valid, its type is
