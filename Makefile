@@ -56,7 +56,7 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DMNV3_SANITIZE=ON -DMNV3_HALIDE_TARGET=$(ASAN_TARGET) \
 	      -DMNV3_BENCH_OPBYOP=OFF $(CMAKE_ARGS) > /dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target test_network test_bad_input test_graph classify torch_refs
-	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	MNV3_SANITIZED=1 ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -R '^(network|bad_input|graph|classify)$$'
 
 # 64-bit ARM (docs/arm.md): build-arm-<Halide target>, installed into build-arm-<target>/install.
