@@ -1,5 +1,7 @@
 #include "mnv3/sha256.h"
 
+#include "mnv3/input_file.h"
+
 #include "mnv3/error.h"
 
 #include <cstring>
@@ -62,9 +64,9 @@ std::string sha256_hex(const uint8_t *data, size_t size) {
 }
 
 std::string sha256_file(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw Error("cannot read '" + path + "'");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), {});
+    // Pretrained model files and their release archive: a regular file of at most 512 MiB.
+    InputFile f(path, "model file", 512ull << 20);
+    const std::vector<uint8_t> bytes = f.read_all();
     return sha256_hex(bytes.data(), bytes.size());
 }
 
