@@ -108,18 +108,6 @@ Options parse(int argc, char **argv) {
     return o;
 }
 
-// Case-insensitive (ASCII), as mnv3::Classifier matches extensions.
-bool ends_with(const std::string &s, const std::string &suffix) {
-    if (s.size() < suffix.size()) return false;
-    const size_t at = s.size() - suffix.size();
-    for (size_t i = 0; i < suffix.size(); i++) {
-        char c = s[at + i];
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-        if (c != suffix[i]) return false;
-    }
-    return true;
-}
-
 // Refuses a path that is not a regular file (a directory, FIFO, device, ...) by what it is,
 // before anything opens it (opening a FIFO with no writer would block).
 void require_regular(const std::string &what, const std::string &path) {
@@ -186,7 +174,7 @@ std::string resolve_model(const std::string &model) {
     if (model.empty() || model == "small") return mnv3::locate_model("v3-small_224_1.0_uint8.tflite");
     if (model == "large-min") return mnv3::locate_model("v3-large-minimalistic_224_1.0_uint8.tflite");
     require_regular("model", model);
-    if (!ends_with(model, ".tflite") && !ends_with(model, ".mnv3w"))
+    if (!mnv3::has_extension(model, ".tflite") && !mnv3::has_extension(model, ".mnv3w"))
         throw mnv3::Error("model '" + model + "': expected a .tflite or .mnv3w file, or small or large-min");
     return model;
 }

@@ -327,7 +327,7 @@ TEST_CASE("non-finite and absurd weight values", "[bad-input]") {
     CHECK_THAT(load_error(with_value(good, "classifier.0.weight", 7, -3e38f), "huge"),
                Contains("tensor classifier.0.weight element 7") && Contains("beyond +-1e6"));
     CHECK_THAT(load_error(with_value(good, "features.0.1.running_var", 2, -0.5f), "neg-var"),
-               Contains("tensor features.0.1.running_var element 2") && Contains("negative variance"));
+               Contains("tensor features.0.1.running_var element 2") && Contains("negative running variance"));
     // At the bound is fine (the network may still refuse it for other reasons, not this one).
     const std::string edge = with_value(good, "features.0.0.weight", 0, 1e6f);
     REQUIRE_NOTHROW(mnv3::parse_weights(reinterpret_cast<const uint8_t *>(edge.data()), edge.size(), "edge"));

@@ -9,6 +9,7 @@
 #include "mnv3/image.h"
 
 #include <catch2/catch.hpp>
+#include "test_child.h"
 #include <png.h>
 
 #include <csignal>
@@ -657,22 +658,6 @@ PngSpec palette_spec(int bit_depth, bool interlaced, int top) {
     return s;
 }
 
-// Runs f in a child process (so that a hang cannot stop the test run) under a 10 s alarm;
-// the child's exit code: 0 = f returned true, 1 = false, otherwise killed (SIGALRM = hang).
-template <typename F>
-int in_child_with_alarm(F f) {
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        alarm(10);
-        _exit(f() ? 0 : 1);
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
 
 // load_png's error message, or "" if it decoded.
 std::string load_error(const std::string &path, const PngLimits &limits = {}) {

@@ -19,6 +19,7 @@
 #endif
 
 #include <catch2/catch.hpp>
+#include "test_child.h"
 
 #include <algorithm>
 #include <chrono>
@@ -901,22 +902,6 @@ std::string read_error(const std::string &path) {
     }
 }
 
-// Runs f in a child process under a 10 s alarm, so that a hang fails the test instead of
-// stopping it: 0 = f returned true, 1 = false, 128 + signal otherwise (142: SIGALRM, a hang).
-template <typename F>
-int in_child_with_alarm(F f) {
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        alarm(10);
-        _exit(f() ? 0 : 1);
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
 
 std::string temp_dir() {
     const char *t = std::getenv("TMPDIR");

@@ -3,6 +3,7 @@
 #include "mnv3/error.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace mnv3 {
 
@@ -16,6 +17,25 @@ std::string shape_string(const std::vector<int> &shape) {
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); i++) s += (i ? "," : "") + std::to_string(shape[i]);
     return s + "]";
+}
+
+std::string tensor_value_error(const std::string &name, const float *v, size_t n) {
+    const bool ranges = name.rfind("ranges.", 0) == 0;  // clamp ranges: unused points are +-inf
+    const bool var = name.size() >= 12 && name.compare(name.size() - 12, 12, ".running_var") == 0;
+    for (size_t i = 0; i < n; i++) {
+        const float x = v[i];
+        const bool ok = ranges ? !std::isnan(x) && (std::isinf(x) || std::fabs(x) <= kMaxWeight)
+                               : std::fabs(x) <= kMaxWeight && (!var || x >= 0);  // false for NaN
+        if (!ok) {
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "element %zu is %g (%s)", i, double(x),
+                          std::isnan(x) || (std::isinf(x) && !ranges) ? "not finite"
+                          : var && x < 0                               ? "a negative running variance"
+                                                                       : "beyond +-1e6");
+            return "tensor " + name + " " + buf;
+        }
+    }
+    return "";
 }
 
 PackedArg PackedArg::f32(std::vector<int> dims) {
@@ -42,14 +62,9 @@ const Tensor &WeightSource::get(const std::string &name, const std::vector<int> 
         throw Error("weights for " + model_ + ": tensor " + name + " holds " + std::to_string(t.data.size()) +
                     " values for shape " + shape_string(t.shape));
     // Whatever the source (a file, an importer, the caller's memory): no NaN, Inf or absurd
-    // magnitudes, which would run and print confident garbage. Clamp ranges may be infinite.
-    const bool ranges = name.rfind("ranges.", 0) == 0;
-    for (size_t i = 0; i < t.data.size(); i++) {
-        const float v = t.data[i];
-        if (std::isnan(v) || (!ranges && !(std::fabs(v) <= kMaxWeight)))
-            throw Error("weights for " + model_ + ": tensor " + name + " element " + std::to_string(i) + " is " +
-                        std::to_string(v) + " (not finite, or beyond +-" + std::to_string(int(kMaxWeight)) + ")");
-    }
+    // magnitudes, which would run and print confident garbage.
+    const std::string bad = tensor_value_error(name, t.data.data(), t.data.size());
+    if (!bad.empty()) throw Error("weights for " + model_ + ": " + bad);
     return t;
 }
 
@@ -66,7 +81,6 @@ Folded WeightSource::conv_bn(const std::string &prefix, const std::vector<int> &
         const Tensor &g = get(prefix + ".1.weight", {out}), &beta = get(prefix + ".1.bias", {out});
         const Tensor &mean = get(prefix + ".1.running_mean", {out}), &var = get(prefix + ".1.running_var", {out});
         for (int o = 0; o < out; o++) {
-            if (!(var.data[o] >= 0)) throw Error("weights: negative running variance in " + prefix);
             double s = g.data[o] / std::sqrt(double(var.data[o]) + eps_);
             if (!std::isfinite(s) || std::fabs(s) > 1e12)
                 throw Error("weights for " + model_ + ": batch norm " + prefix + " scales channel " + std::to_string(o) +

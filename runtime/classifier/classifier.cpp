@@ -9,10 +9,7 @@
 
 namespace mnv3 {
 
-namespace {
-
-// Case-insensitive (ASCII): "M.TFLITE" is a .tflite file.
-bool ends_with(const std::string &s, const std::string &suffix) {
+bool has_extension(const std::string &s, const std::string &suffix) {
     if (s.size() < suffix.size()) return false;
     const size_t at = s.size() - suffix.size();
     for (size_t i = 0; i < suffix.size(); i++) {
@@ -23,14 +20,12 @@ bool ends_with(const std::string &s, const std::string &suffix) {
     return true;
 }
 
-}  // namespace
-
 Classifier::Classifier(const std::string &model_path) {
-    if (ends_with(model_path, ".tflite")) {
+    if (has_extension(model_path, ".tflite")) {
         ImportedModel imp = import_tflite_file(model_path);
         net_ = std::make_unique<Network>(imp.weights);
         input_ = imp.input;
-    } else if (ends_with(model_path, ".mnv3w")) {
+    } else if (has_extension(model_path, ".mnv3w")) {
         net_ = Network::load(model_path);
         input_ = PixelNormalisation::imagenet();
     } else {

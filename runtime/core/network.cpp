@@ -61,12 +61,14 @@ struct Network::Impl {
             throw Error("input has " + std::to_string(count) + " floats, the model takes " + std::to_string(s.h) + "x" +
                         std::to_string(s.w) + "x" + std::to_string(s.c) + " = " + std::to_string(s.elements()));
         // NaN or Inf in the input would come out as finite-looking logits (max, clamps and
-        // the pooling hide them): refuse it.
-        for (size_t i = 0; i < count; i++)
+        // the pooling hide them): refuse it, checked in the same pass as the copy.
+        float *dst = static_cast<float *>(tensor_data(in));
+        for (size_t i = 0; i < count; i++) {
             if (!std::isfinite(nhwc[i]))
                 throw Error("input element " + std::to_string(i) + " is " + std::to_string(nhwc[i]) +
                             " (the input must be finite)");
-        std::memcpy(tensor_data(in), nhwc, count * sizeof(float));
+            dst[i] = nhwc[i];
+        }
     }
     const float *first_output() const { return static_cast<const float *>(tensor_data(graph.outputs.at(0))); }
     int output_tensor(const std::string &name) const {

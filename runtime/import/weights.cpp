@@ -1,5 +1,7 @@
 #include "mnv3/weights.h"
 
+#include "mnv3/packing.h"
+
 #include "mnv3/error.h"
 #include "mnv3/input_file.h"
 
@@ -66,26 +68,6 @@ bool valid_name(const std::string &n) {
     for (char c : n)
         if (c <= ' ' || c > '~') return false;
     return true;
-}
-
-// The value rules of the format; "" when every value is acceptable, else what is wrong.
-std::string check_values(const std::string &name, const float *v, size_t n) {
-    const bool ranges = name.rfind("ranges.", 0) == 0;  // clamp ranges: unused points are +-inf
-    const bool var = name.size() >= 12 && name.compare(name.size() - 12, 12, ".running_var") == 0;
-    for (size_t i = 0; i < n; i++) {
-        const float x = v[i];
-        const bool ok = ranges ? !std::isnan(x) && (std::isinf(x) || std::fabs(x) <= kMaxWeightValue)
-                               : std::fabs(x) <= kMaxWeightValue && (!var || x >= 0);  // false for NaN
-        if (!ok) {
-            char buf[160];
-            std::snprintf(buf, sizeof buf, "element %zu is %g (%s)", i, double(x),
-                          std::isnan(x) || (std::isinf(x) && !ranges) ? "not finite"
-                          : var && x < 0                               ? "a negative variance"
-                                                                       : "beyond +-1e6");
-            return "tensor " + name + " " + buf;
-        }
-    }
-    return "";
 }
 
 std::string shape_text(const std::vector<int> &shape) {
@@ -285,7 +267,7 @@ Weights parse_weights(const uint8_t *data, size_t size, const std::string &where
         t.shape = e.shape;
         t.data.resize(size_t(e.nbytes / 4));
         if (e.nbytes) std::memcpy(t.data.data(), section + e.offset, size_t(e.nbytes));  // little-endian hosts only
-        const std::string bad = check_values(e.name, t.data.data(), t.data.size());
+        const std::string bad = tensor_value_error(e.name, t.data.data(), t.data.size());
         if (!bad.empty()) throw Error(where + ": " + bad);
         w.tensors.emplace(e.name, std::move(t));
     }
@@ -340,7 +322,7 @@ void write_weights(const std::string &path, const Weights &w) {
         if (t.data.size() != count)
             throw Error(what + ": holds " + std::to_string(t.data.size()) + " values for shape [" +
                         shape_text(t.shape) + "]");
-        const std::string bad = check_values(name, t.data.data(), t.data.size());
+        const std::string bad = tensor_value_error(name, t.data.data(), t.data.size());
         if (!bad.empty()) throw Error("cannot write " + where + ": " + bad);
         h += "tensor " + name + " " + shape_text(t.shape) + " " + std::to_string(data_bytes) + " " +
              std::to_string(4 * count) + "\n";

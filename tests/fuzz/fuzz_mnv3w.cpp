@@ -6,6 +6,7 @@
 // Seeds: small files written by tools/mnv3w.py (or build/tests/refs/*.mnv3w, which are
 // larger and slower to mutate).
 #include "mnv3/error.h"
+#include "mnv3/packing.h"
 #include "mnv3/weights.h"
 
 #include <cinttypes>
@@ -32,7 +33,7 @@ void parse(const uint8_t *data, size_t size) {
             if (t.shape.empty() || t.shape.size() > 4 || n != t.data.size()) std::abort();
             const bool ranges = name.rfind("ranges.", 0) == 0;
             for (float v : t.data)
-                if (std::isnan(v) || (!ranges && !(std::fabs(v) <= mnv3::kMaxWeightValue))) std::abort();
+                if (std::isnan(v) || (!ranges && !(std::fabs(v) <= mnv3::kMaxWeight))) std::abort();
             total += 4 * n;
         }
         if (total > size) std::abort();  // tensors do not overlap and lie inside the file

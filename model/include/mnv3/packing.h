@@ -37,8 +37,14 @@ struct Folded {
 // trained MobileNetV3 values are within +-1e3; anything near float's range is corruption.
 constexpr float kMaxWeight = 1e6f;
 
+// The value rule every source of trained tensors follows (weight files, importers, memory):
+// every element finite and within +-kMaxWeight; tensors "ranges.*" (clamp ranges) may hold
+// +-inf but never NaN; "*.running_var" must be >= 0. Returns "" when `v` follows it, else
+// "tensor NAME element I is X (why)".
+std::string tensor_value_error(const std::string &name, const float *v, size_t n);
+
 // Trained tensors by torchvision name, checked as they are taken: present, of the expected
-// shape, every value finite and within +-kMaxWeight (clamp ranges may be infinite).
+// shape, their values following tensor_value_error's rule.
 class WeightSource {
 public:
     // `model` names the model in messages.

@@ -49,6 +49,10 @@ struct Prediction {
     float probability = 0;    // softmax probability
 };
 
+// `path` ends in `ext` ("model.TFLITE" has ".tflite"), ASCII case-insensitively: how the
+// Classifier and classify recognise model files.
+bool has_extension(const std::string &path, const std::string &ext);
+
 class Classifier {
 public:
     // Loads a model file, chosen by its extension:

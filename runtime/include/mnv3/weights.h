@@ -21,7 +21,6 @@ struct Weights {
 // Limits of the format (docs/weights-format.md).
 constexpr uint64_t kMaxWeightFileBytes = 1ull << 30;  // a whole .mnv3w file: 1 GiB
 constexpr size_t kMaxWeightHeaderBytes = 1 << 20;     // magic + header lines through "end": 1 MiB
-constexpr float kMaxWeightValue = 1e6f;               // |value| of every tensor element
 
 // Reads a .mnv3w file through mnv3::InputFile (a regular file of at most 1 GiB; the header is
 // read with a bounded reader before anything else) and parses it with parse_weights.
@@ -32,8 +31,8 @@ Weights read_weights(const std::string &path);
 // Parses a whole .mnv3w file held in memory. `where` names it in messages (e.g. "weight file
 // 'x.mnv3w'"). Every field is checked before it is used: strict header syntax, the checksum
 // over header and data, tensors inside the data section and not overlapping, every value
-// finite and within +-kMaxWeightValue (tensors "ranges.*" may hold +-inf; "*.running_var"
-// must be >= 0). What it returns has t.size() == t.data.size() for every tensor.
+// following mnv3::tensor_value_error's rule (mnv3/packing.h: finite, within +-1e6; "ranges.*"
+// may hold +-inf; "*.running_var" >= 0). What it returns has t.size() == t.data.size() for every tensor.
 Weights parse_weights(const uint8_t *data, size_t size, const std::string &where);
 
 // Writes a .mnv3w file (version 2; used by tests and importers). Throws mnv3::Error when a
