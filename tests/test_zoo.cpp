@@ -161,3 +161,17 @@ TEST_CASE("schedule entries resolve from general to specific, checked", "[zoo][k
     }
     CHECK_THROWS_AS(ScheduleFile::read(path), std::invalid_argument);
 }
+
+TEST_CASE("schedule files are bounded and plain text", "[zoo][kinds]") {
+    CHECK_THROWS_WITH(ScheduleFile::read(MNV3_TEST_TMP_DIR), Catch::Contains("not a regular file"));
+    CHECK_NOTHROW(ScheduleFile::read(std::string(MNV3_TEST_TMP_DIR) + "/no-such.sched"));  // defaults
+    const std::string big = std::string(MNV3_TEST_TMP_DIR) + "/big.sched";
+    {
+        std::ofstream f(big);
+        f << std::string(ScheduleFile::kMaxBytes + 1, '#');
+    }
+    CHECK_THROWS_WITH(ScheduleFile::read(big), Catch::Contains("limit"));
+    CHECK_THROWS_WITH(ScheduleFile::parse(std::string(5000, 'a'), "x"), Catch::Contains("longer than"));
+    CHECK_THROWS_WITH(ScheduleFile::parse("default.bneck rows=2\x1b[31m\n", "x"), Catch::Contains("printable ASCII"));
+    CHECK_NOTHROW(ScheduleFile::parse("default.bneck\trows=2  # tab and comment\r\n", "x"));
+}

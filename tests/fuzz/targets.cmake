@@ -13,3 +13,6 @@ endif ()
 if (EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/fuzz_labels.cpp")
     include(labels_target.cmake OPTIONAL)  # the labels-file reader (its sources: labels_target.cmake)
 endif ()
+if (EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/fuzz_schedule.cpp")
+    include(schedule_target.cmake OPTIONAL)  # the schedule-file reader
+endif ()

@@ -17,8 +17,13 @@ public:
     // An empty file: every knob takes its generator default.
     ScheduleFile() = default;
     // Reads a file; a missing file is empty. Throws std::invalid_argument
-    // ("FILE:LINE: bad knob 'x' for KEY (want name=value)").
+    // ("FILE:LINE: bad knob 'x' for KEY (want name=value)"), also for what is not a regular
+    // file or exceeds the limits below.
     static ScheduleFile read(const std::string &path);
+    // Parses a file's text; `where` names it in messages.
+    static ScheduleFile parse(const std::string &text, const std::string &where);
+    // A schedule file is at most 1 MiB, a line at most 4096 bytes of printable ASCII or tabs.
+    static constexpr size_t kMaxBytes = 1 << 20, kMaxLine = 4096;
 
     // The knobs of one layer instance: default.<kind>, then its shape key, then its
     // signature, then `overrides` (only those the kind declares), later ones winning knob
